@@ -1,0 +1,276 @@
+"""Entity catalogs: customers, merchants and cards, with Zipf weights and Beta risk.
+
+A catalog is a small Polars DataFrame keyed by ``<entity>_id`` (1..N, in rank order) with a
+``weight`` column; merchants and cards carry ``risk`` and, in v2, the attributes that belong to
+the entity (MCC, country, scheme, PAN hash, expiry), drawn once and looked up per transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from .config import CatalogConfig, GeneratorConfig
+from .errors import CatalogTooLargeError
+from .reference import CARD_SCHEMES, COUNTRIES, EUR_COUNTRIES, MCC_CODES
+from .streams import as_generator, stream
+
+CATALOG_FILES = {
+    "customers": "customers.parquet",
+    "merchants": "merchants.parquet",
+    "cards": "cards.parquet",
+}
+_MERCHANT_JITTER_DEG = 2.0
+
+
+def _zipf_weights(n: int, exponent: float) -> np.ndarray:
+    """Return normalised weights ``rank ** -exponent`` for ranks 1..n."""
+    weights = np.arange(1, n + 1, dtype=np.float64) ** -exponent
+    return weights / weights.sum()
+
+
+def _ids(n: int) -> np.ndarray:
+    return np.arange(1, n + 1, dtype=np.int64)
+
+
+def generate_customer_catalog(
+    num_customers: int, zipf_exponent: float, seed: int | np.random.Generator | None = None
+) -> pl.DataFrame:
+    """Return ``customer_id`` (1..N) and Zipf ``weight``."""
+    del seed  # customers have no random attributes yet; kept for the spec's signature
+    return pl.DataFrame(
+        {"customer_id": _ids(num_customers), "weight": _zipf_weights(num_customers, zipf_exponent)}
+    )
+
+
+def generate_merchant_catalog(
+    num_merchants: int,
+    zipf_exponent: float,
+    risk_alpha: float,
+    risk_beta: float,
+    seed: int | np.random.Generator | None = None,
+) -> pl.DataFrame:
+    """Return merchants: id, Zipf weight, Beta risk, MCC, country, UTC offset and location."""
+    rng = as_generator(seed, "catalog.merchants")
+    risk = rng.beta(risk_alpha, risk_beta, num_merchants)
+    mcc = rng.integers(0, len(MCC_CODES), num_merchants)
+    shares = np.array([c[1] for c in COUNTRIES])
+    country = rng.choice(len(COUNTRIES), num_merchants, p=shares / shares.sum())
+    offsets = np.array([c[2] for c in COUNTRIES], dtype=np.int16)
+    lat = np.array([c[3] for c in COUNTRIES])[country] + rng.normal(
+        0, _MERCHANT_JITTER_DEG, num_merchants
+    )
+    lon = np.array([c[4] for c in COUNTRIES])[country] + rng.normal(
+        0, _MERCHANT_JITTER_DEG, num_merchants
+    )
+    codes = pl.Series([c[0] for c in COUNTRIES], dtype=pl.String)
+    return pl.DataFrame(
+        {
+            "merchant_id": _ids(num_merchants),
+            "weight": _zipf_weights(num_merchants, zipf_exponent),
+            "risk": risk,
+            "mcc_code": pl.Series(MCC_CODES, dtype=pl.String).gather(mcc),
+            "merchant_country": codes.gather(country),
+            "local_time_offset": offsets[country],
+            "latitude": np.round(np.clip(lat, -90, 90), 6),
+            "longitude": np.round((lon + 180) % 360 - 180, 6),
+        }
+    )
+
+
+def _luhn_complete(body: np.ndarray) -> np.ndarray:
+    """Return ``body`` (rows of digits, ragged rows right-padded with -1) plus a Luhn digit."""
+    digits = np.where(body < 0, 0, body)
+    lengths = (body >= 0).sum(axis=1)
+    # Position from the right once the check digit is appended: doubled where it is odd.
+    pos_from_right = lengths[:, None] - np.arange(body.shape[1])[None, :]
+    doubled = np.where(pos_from_right % 2 == 1, digits * 2, digits)
+    doubled = np.where(doubled > 9, doubled - 9, doubled)
+    check = (10 - doubled.sum(axis=1) % 10) % 10
+    out = np.full((body.shape[0], body.shape[1] + 1), -1, dtype=np.int64)
+    out[:, : body.shape[1]] = body
+    out[np.arange(body.shape[0]), lengths] = check
+    return out
+
+
+def _pan_hashes(scheme: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """Return sha256 hex of a Luhn-valid PAN per card, prefix and length by scheme."""
+    n = scheme.size
+    width = max(s[3] for s in CARD_SCHEMES) - 1
+    body = rng.integers(0, 10, size=(n, width), dtype=np.int64)
+    for code, (_, _, prefixes, length) in enumerate(CARD_SCHEMES):
+        rows = np.flatnonzero(scheme == code)
+        picks = rng.integers(0, len(prefixes), rows.size)
+        for p, prefix in enumerate(prefixes):
+            sel = rows[picks == p]
+            body[np.ix_(sel, np.arange(len(prefix)))] = [int(d) for d in prefix]
+        body[rows, length - 1 :] = -1
+    digits = _luhn_complete(body)
+    text = np.where(digits >= 0, digits + ord("0"), 0).astype(np.uint8)
+    # One hash per card: catalogs are small, and hashlib has no vectorised form.
+    return [hashlib.sha256(row.tobytes().rstrip(b"\0")).hexdigest() for row in text]
+
+
+def generate_card_catalog(
+    num_cards: int,
+    zipf_exponent: float,
+    risk_alpha: float,
+    risk_beta: float,
+    seed: int | np.random.Generator | None = None,
+    first_year: int = 2025,
+) -> pl.DataFrame:
+    """Return cards: id, Zipf weight, Beta risk, scheme, PAN hash and expiry."""
+    rng = as_generator(seed, "catalog.cards")
+    risk = rng.beta(risk_alpha, risk_beta, num_cards)
+    shares = np.array([s[1] for s in CARD_SCHEMES])
+    scheme = rng.choice(len(CARD_SCHEMES), num_cards, p=shares / shares.sum())
+    exp_month = rng.integers(1, 13, num_cards).astype(np.int8)
+    exp_year = (first_year + rng.integers(1, 6, num_cards)).astype(np.int16)
+    return pl.DataFrame(
+        {
+            "card_id": _ids(num_cards),
+            "weight": _zipf_weights(num_cards, zipf_exponent),
+            "risk": risk,
+            "card_scheme": pl.Series([s[0] for s in CARD_SCHEMES], dtype=pl.String).gather(scheme),
+            "pan_hash": pl.Series(_pan_hashes(scheme, rng), dtype=pl.String),
+            "card_exp_month": exp_month,
+            "card_exp_year": exp_year,
+        }
+    )
+
+
+def build_catalogs(
+    cfg: GeneratorConfig, index: int = 0
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Return (customers, merchants, cards) drawn from the catalog streams of chunk ``index``."""
+    c: CatalogConfig = cfg.catalog
+    return (
+        generate_customer_catalog(c.num_customers, c.customer_zipf_exponent),
+        generate_merchant_catalog(
+            c.num_merchants,
+            c.merchant_zipf_exponent,
+            c.merchant_risk_alpha,
+            c.merchant_risk_beta,
+            stream(cfg.seed, "catalog.merchants", index),
+        ),
+        generate_card_catalog(
+            c.num_cards,
+            c.card_zipf_exponent,
+            c.card_risk_alpha,
+            c.card_risk_beta,
+            stream(cfg.seed, "catalog.cards", index),
+            first_year=cfg.temporal.start_date.year,
+        ),
+    )
+
+
+def write_catalogs(catalog_dir: str | Path, cfg: GeneratorConfig) -> dict[str, Path]:
+    """Build the three catalogs, write them as Snappy Parquet and return their paths.
+
+    Raises ``CatalogTooLargeError`` (nothing left behind) when a file exceeds
+    ``catalog.max_size_mb``.
+    """
+    catalog_dir = Path(catalog_dir)
+    catalog_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    try:
+        for (name, filename), frame in zip(CATALOG_FILES.items(), build_catalogs(cfg), strict=True):
+            path = catalog_dir / filename
+            tmp = path.with_name(f".{filename}.{os.getpid()}.tmp")
+            frame.write_parquet(
+                tmp, compression="snappy", row_group_size=cfg.catalog.parquet_row_group_size
+            )
+            size_mb = tmp.stat().st_size / 1e6
+            if size_mb > cfg.catalog.max_size_mb:
+                tmp.unlink()
+                raise CatalogTooLargeError(
+                    f"catalog.max_size_mb: {filename} would be {size_mb:.1f} MB,"
+                    f" over the limit of {cfg.catalog.max_size_mb} MB"
+                )
+            os.replace(tmp, path)
+            written[name] = path
+    except BaseException:
+        for path in written.values():
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def load_catalogs(catalog_dir: str | Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Return (customers, merchants, cards) read from ``catalog_dir``."""
+    catalog_dir = Path(catalog_dir)
+    cust, merch, card = (pl.read_parquet(catalog_dir / f) for f in CATALOG_FILES.values())
+    return cust, merch, card
+
+
+def _cdf(weights: np.ndarray) -> np.ndarray:
+    cdf = np.cumsum(weights, dtype=np.float64)
+    return cdf / cdf[-1]
+
+
+def sample_index(cdf: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``size`` row positions drawn with the probabilities whose CDF is ``cdf``."""
+    idx = np.searchsorted(cdf, rng.random(size), side="right")
+    return np.minimum(idx, cdf.size - 1)
+
+
+def sample_entities(
+    catalog: pl.DataFrame,
+    entity_col: str,
+    size: int,
+    seed: int | np.random.Generator | None = None,
+) -> np.ndarray:
+    """Return ``size`` values of ``entity_col`` drawn by the catalog's ``weight``."""
+    rng = as_generator(seed, "sample_entities")
+    idx = sample_index(_cdf(catalog["weight"].to_numpy()), size, rng)
+    return catalog[entity_col].to_numpy()[idx]
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    """The three catalogs plus the CDFs a chunk samples from (computed once)."""
+
+    customers: pl.DataFrame
+    merchants: pl.DataFrame
+    cards: pl.DataFrame
+    customer_cdf: np.ndarray = field(init=False, repr=False)
+    merchant_cdf: np.ndarray = field(init=False, repr=False)
+    card_cdf: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, frame in (
+            ("customer", self.customers),
+            ("merchant", self.merchants),
+            ("card", self.cards),
+        ):
+            object.__setattr__(self, f"{name}_cdf", _cdf(frame["weight"].to_numpy()))
+
+    @classmethod
+    def build(cls, cfg: GeneratorConfig, index: int = 0) -> Catalogs:
+        return cls(*build_catalogs(cfg, index))
+
+    @classmethod
+    def load(cls, catalog_dir: str | Path) -> Catalogs:
+        return cls(*load_catalogs(catalog_dir))
+
+    def __reduce__(self) -> tuple[type[Catalogs], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
+        # Ship only the frames to workers; the CDFs are cheap to rebuild there.
+        return (Catalogs, (self.customers, self.merchants, self.cards))
+
+
+def currency_of(countries: pl.Series) -> pl.Series:
+    """Return EUR for eurozone countries, else USD."""
+    return (
+        pl.select(
+            pl.when(countries.is_in(sorted(EUR_COUNTRIES)))
+            .then(pl.lit("EUR"))
+            .otherwise(pl.lit("USD"))
+        )
+        .to_series()
+        .alias("currency")
+    )

@@ -1,0 +1,131 @@
+"""Command line: parse flags, load the config, generate, optionally upload; map errors to exits.
+
+Exit codes: 0 success, 1 config or unexpected error, 2 S3 delivery failed, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from . import __version__
+from .config import GeneratorConfig, load_config
+from .errors import ConfigError, S3UploadError
+
+log = logging.getLogger("fraud_detection.simulator")
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_S3 = 2
+EXIT_INTERRUPTED = 130
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is a one-line error with exit 1 (2 is reserved for S3)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"Config error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fraud-simulator",
+        description="Generate a labeled synthetic card-transaction dataset as Parquet.",
+    )
+    parser.add_argument(
+        "--config", default="generator_config.yaml", help="YAML config (default: %(default)s)"
+    )
+    parser.add_argument("--s3", action="store_true", help="upload the outputs to S3 afterwards")
+    parser.add_argument(
+        "--log-level", default="INFO", type=str.upper, choices=_LEVELS, help="default: INFO"
+    )
+    parser.add_argument("--num-workers", type=int, help="override num_workers")
+    parser.add_argument("--batch-size", type=int, help="override batch_size (rows per chunk)")
+    parser.add_argument("--realism", choices=("v1", "v2"), help="override realism")
+    parser.add_argument("--engine", choices=("local", "dask"), help="override engine")
+    parser.add_argument("--total-rows", type=int, help="override total_rows")
+    parser.add_argument("--seed", type=int, help="override seed")
+    parser.add_argument("--out-dir", help="override out_dir")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "num_workers": args.num_workers,
+        "batch_size": args.batch_size,
+        "realism": args.realism,
+        "engine": args.engine,
+        "total_rows": args.total_rows,
+        "seed": args.seed,
+        "out_dir": args.out_dir,
+    }
+
+
+def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
+    from .core import generate_to_parquet
+
+    log.info(
+        "Generating %s rows (fraud_rate=%g, seed=%d, realism=%s, workers=%d)",
+        f"{cfg.total_rows:,}",
+        cfg.fraud_rate,
+        cfg.seed,
+        cfg.realism,
+        cfg.num_workers,
+    )
+    result = generate_to_parquet(cfg)
+    log.info("Written local file: %s", result.path)
+    if result.catalog_dir:
+        log.info("Catalogs: %s", result.catalog_dir)
+    log.info(
+        "%s rows, %s frauds (%.4f%%) in %.1f s (%s rows/s)",
+        f"{result.rows:,}",
+        f"{result.fraud_count:,}",
+        100 * result.fraud_count / max(result.rows, 1),
+        result.seconds,
+        f"{result.rows / max(result.seconds, 1e-9):,.0f}",
+    )
+    if do_upload:
+        from .s3 import upload_outputs
+
+        upload_outputs(cfg, result)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the generator CLI; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, args.log_level),
+        format="%(asctime)s %(levelname)s: %(message)s",
+        force=True,
+    )
+    log.debug("Arguments: %s", vars(args))
+    try:
+        cfg = load_config(args.config, _overrides(args))
+        return _run(cfg, args.s3 or cfg.s3_upload)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            log.error("Config error: %s", problem)
+        return EXIT_ERROR
+    except S3UploadError as exc:
+        log.error("S3 upload failed: %s", exc)
+        return EXIT_S3
+    except KeyboardInterrupt:
+        log.error("Interrupted: nothing was written at the final path")
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        log.error("Output error: %s", exc)
+        return EXIT_ERROR
+    except Exception:
+        log.exception("Unexpected error")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

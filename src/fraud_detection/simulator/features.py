@@ -1,0 +1,101 @@
+"""Vectorised column builders: UUIDs from random bytes, IPv4 from integers, pooled strings.
+
+Nothing here loops over rows in Python; Faker is only used to fill small pools once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+from faker import Faker
+
+from .config import FeatureConfig
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+# Where each of the 32 hex digits goes in the 36-character canonical UUID text.
+_UUID_SLOTS = np.array([i for i in range(36) if i not in (8, 13, 18, 23)])
+USER_AGENT_POOL_SIZE = 500
+_POOL_SEED = 20_250_101
+# First octets of routable unicast space (no 0, 10, 127, 169, 172, 192, >= 224).
+_FIRST_OCTETS = np.array(
+    [o for o in range(1, 224) if o not in (10, 127, 169, 172, 192)], dtype=np.uint32
+)
+
+
+def uuid4_array(
+    rng: np.random.Generator, n: int, valid: np.ndarray | None = None
+) -> pa.StringArray:
+    """Return ``n`` RFC 4122 version-4 UUID strings from random bytes (null where not ``valid``)."""
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = np.full((n, 36), ord("-"), dtype=np.uint8)
+    hexed = np.empty((n, 32), dtype=np.uint8)
+    hexed[:, 0::2] = _HEX[raw >> 4]
+    hexed[:, 1::2] = _HEX[raw & 0x0F]
+    text[:, _UUID_SLOTS] = hexed
+    offsets = np.arange(0, 36 * (n + 1), 36, dtype=np.int32)
+    bitmap = None
+    null_count = 0
+    if valid is not None:
+        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        null_count = int(n - np.count_nonzero(valid))
+    return pa.StringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(text.reshape(-1)), bitmap, null_count
+    )
+
+
+def ipv4_series(rng: np.random.Generator, n: int) -> pl.Series:
+    """Return ``n`` dotted-quad IPv4 addresses in routable unicast space."""
+    first = _FIRST_OCTETS[rng.integers(0, _FIRST_OCTETS.size, n)]
+    rest = rng.integers(0, 1 << 24, n, dtype=np.uint32)
+    octets = [
+        pl.Series(first),
+        pl.Series((rest >> 16) & 0xFF),
+        pl.Series((rest >> 8) & 0xFF),
+        pl.Series(np.maximum(rest & 0xFF, 1)),
+    ]
+    return pl.select(pl.concat_str([o.cast(pl.String) for o in octets], separator=".")).to_series()
+
+
+@cache
+def user_agent_pool() -> pl.Series:
+    """Return a fixed pool of realistic user agents (Faker, seeded, built once per process)."""
+    fake = Faker()
+    fake.seed_instance(_POOL_SEED)
+    return pl.Series("user_agent", [fake.user_agent() for _ in range(USER_AGENT_POOL_SIZE)])
+
+
+def pick(values: tuple[str, ...] | list[str], idx: np.ndarray) -> pl.Series:
+    """Return ``values[idx]`` as a String series without building Python strings per row."""
+    return pl.Series(values, dtype=pl.String).gather(idx)
+
+
+def weighted_index(
+    rng: np.random.Generator, weights: np.ndarray | tuple[float, ...], n: int
+) -> np.ndarray:
+    """Return ``n`` indices into ``weights`` drawn with those (relative) weights."""
+    w = np.asarray(weights, dtype=np.float64)
+    cdf = np.cumsum(w) / w.sum()
+    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), w.size - 1)
+
+
+def amounts(feature: FeatureConfig, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Return ``n`` positive amounts rounded to cents from the configured distribution."""
+    p = feature.amount
+    if feature.amount_distribution == "lognormal":
+        values = rng.lognormal(p["mean"], p["sigma"], n)
+    elif feature.amount_distribution == "normal":
+        values = rng.normal(p["loc"], p["scale"], n)
+        # Redraw non-positive values: a truncated normal, not a spike at the floor.
+        for _ in range(100):
+            bad = np.flatnonzero(values < 0.01)
+            if bad.size == 0:
+                break
+            values[bad] = rng.normal(p["loc"], p["scale"], bad.size)
+    else:
+        values = rng.uniform(p["low"], p["high"], n)
+    return np.maximum(np.round(values, 2), 0.01)

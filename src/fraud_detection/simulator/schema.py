@@ -1,0 +1,84 @@
+"""The output schema, read once from the packaged ``transaction_schema.yaml``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import yaml
+
+from .errors import SchemaError
+
+_SIMPLE_TYPES: dict[str, pl.DataType] = {
+    "String": pl.String(),
+    "Boolean": pl.Boolean(),
+    "Int8": pl.Int8(),
+    "Int16": pl.Int16(),
+    "Int32": pl.Int32(),
+    "Int64": pl.Int64(),
+    "Float64": pl.Float64(),
+}
+_DATETIME = re.compile(r"^Datetime\((?P<unit>ns|us|ms),\s*(?P<tz>[\w/+-]+)\)$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: pl.DataType
+    description: str
+
+
+def parse_dtype(text: str) -> pl.DataType:
+    """Return the Polars type a schema entry names, e.g. ``"Datetime(ns, UTC)"``."""
+    if text in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[text]
+    match = _DATETIME.match(text)
+    if match:
+        return pl.Datetime(time_unit=match["unit"], time_zone=match["tz"])  # type: ignore[arg-type]
+    raise SchemaError(f"transaction_schema.yaml: unknown dtype {text!r}")
+
+
+@cache
+def transaction_columns() -> tuple[Column, ...]:
+    """Return the output columns in order, as the packaged schema defines them."""
+    text = resources.files(__package__).joinpath("transaction_schema.yaml").read_text("utf-8")
+    doc: dict[str, Any] = yaml.safe_load(text)
+    return tuple(
+        Column(c["name"], parse_dtype(c["dtype"]), c.get("description", "")) for c in doc["columns"]
+    )
+
+
+def column_names() -> list[str]:
+    """Return the output column names in schema order."""
+    return [c.name for c in transaction_columns()]
+
+
+def polars_schema() -> pl.Schema:
+    """Return the output schema as a Polars schema."""
+    return pl.Schema({c.name: c.dtype for c in transaction_columns()})
+
+
+@cache
+def arrow_schema() -> pa.Schema:
+    """Return the output schema as an Arrow schema (what the Parquet files carry)."""
+    return pl.DataFrame(schema=polars_schema()).to_arrow().schema
+
+
+def enforce_schema(df: pl.DataFrame) -> pl.DataFrame:
+    """Return ``df`` cast to the schema's types with exactly the schema's columns, in order.
+
+    Extra columns (internal risk scores) are dropped; a missing column or a failed cast raises
+    ``SchemaError`` naming the column.
+    """
+    missing = [c.name for c in transaction_columns() if c.name not in df.columns]
+    if missing:
+        raise SchemaError(f"missing output column(s): {', '.join(missing)}")
+    try:
+        return df.select(pl.col(c.name).cast(c.dtype, strict=True) for c in transaction_columns())
+    except pl.exceptions.PolarsError as exc:
+        raise SchemaError(f"cannot cast to transaction_schema.yaml: {exc}") from exc

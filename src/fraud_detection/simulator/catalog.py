@@ -189,7 +189,7 @@ def write_catalogs(catalog_dir: str | Path, cfg: GeneratorConfig) -> dict[str, P
             if size_mb > cfg.catalog.max_size_mb:
                 tmp.unlink()
                 raise CatalogTooLargeError(
-                    f"catalog.max_size_mb: {filename} would be {size_mb:.1f} MB,"
+                    f"catalog.max_size_mb: {filename} would be {size_mb:.2f} MB,"
                     f" over the limit of {cfg.catalog.max_size_mb} MB"
                 )
             os.replace(tmp, path)

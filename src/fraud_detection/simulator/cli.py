@@ -100,11 +100,10 @@ def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the generator CLI; return the process exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log_level),
-        format="%(asctime)s %(levelname)s: %(message)s",
-        force=True,
-    )
+    level = getattr(logging, args.log_level)
+    # A no-op when the host (Airflow, pytest) already configured logging; our level still holds.
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s: %(message)s")
+    logging.getLogger("fraud_detection").setLevel(level)
     log.debug("Arguments: %s", vars(args))
     try:
         cfg = load_config(args.config, _overrides(args))

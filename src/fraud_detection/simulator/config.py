@@ -370,13 +370,22 @@ def config_table() -> str:
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 walk(annotation, f"{prefix}{name}.")
                 continue
-            default = field.get_default(call_default_factory=True)
-            shown = "(absent)" if default is None else f"`{default}`"
-            rows.append(f"| `{prefix}{name}` | {shown} | {field.description or ''} |")
+            rows.append(
+                f"| `{prefix}{name}` | {_shown(field.get_default(call_default_factory=True))}"
+                f" | {field.description or ''} |"
+            )
 
     walk(GeneratorConfig, "")
     return "\n".join(rows)
 
 
-if __name__ == "__main__":
-    print(config_table())
+def _shown(default: Any) -> str:
+    if default is None:
+        return "(absent)"
+    if isinstance(default, int) and not isinstance(default, bool):
+        return f"`{default:_}`"
+    if isinstance(default, bool):
+        return f"`{str(default).lower()}`"
+    if default == "":
+        return '`""`'
+    return f"`{default}`"

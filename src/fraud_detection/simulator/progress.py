@@ -13,9 +13,14 @@ class Progress:
     """Redraws ``[#####.....] rows/total  rate  eta`` on ``stream`` when it is a terminal."""
 
     def __init__(
-        self, total: int, stream: TextIO | None = None, enabled: bool | None = None
+        self,
+        total: int,
+        stream: TextIO | None = None,
+        enabled: bool | None = None,
+        show_after_s: float = _SHOW_AFTER_S,
     ) -> None:
         self.total = max(total, 1)
+        self.show_after_s = show_after_s
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.done = 0
@@ -25,7 +30,7 @@ class Progress:
     def update(self, rows: int) -> None:
         self.done += rows
         elapsed = time.perf_counter() - self.start
-        if not self.enabled or elapsed < _SHOW_AFTER_S:
+        if not self.enabled or elapsed < self.show_after_s:
             return
         share = min(self.done / self.total, 1.0)
         rate = self.done / elapsed if elapsed > 0 else 0.0

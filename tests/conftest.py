@@ -1,0 +1,49 @@
+"""Shared fixtures: small configs that generate in well under a second per chunk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def small_config_dict(out_dir: Path, **overrides: Any) -> dict[str, Any]:
+    """Return a config mapping for a small, fast dataset (overrides merged one level deep)."""
+    data: dict[str, Any] = {
+        "total_rows": 20_000,
+        "fraud_rate": 0.01,
+        "seed": 7,
+        "out_dir": str(out_dir),
+        "realism": "v2",
+        "num_workers": 1,
+        "batch_size": 5_000,
+        "catalog": {"num_customers": 2_000, "num_merchants": 300, "num_cards": 3_000},
+        "temporal": {"start_date": "2025-01-01", "end_date": "2025-01-14"},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return data
+
+
+def small_config(out_dir: Path, **overrides: Any) -> GeneratorConfig:
+    return config_from_dict(small_config_dict(out_dir, **overrides))
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    """A valid small config file whose out_dir is ``tmp_path / "out"``."""
+    return write_yaml(tmp_path / "config.yaml", small_config_dict(tmp_path / "out"))

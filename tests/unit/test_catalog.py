@@ -80,7 +80,7 @@ def test_catalogs_round_trip_and_are_deterministic(tmp_path: Path) -> None:
     cfg = small_config(tmp_path)
     paths = write_catalogs(tmp_path / "a", cfg)
     write_catalogs(tmp_path / "b", cfg)
-    assert sorted(p.name for p in paths.values()) == [
+    assert sorted(Path(p).name for p in paths.values()) == [
         "cards.parquet",
         "customers.parquet",
         "merchants.parquet",

@@ -120,9 +120,11 @@ def test_load_config_reads_yaml_dates_and_underscored_ints(tmp_path: Path) -> No
     assert cfg.total_rows == 1000 and cfg.temporal.start_date == date(2024, 2, 29)
 
 
-def test_s3_out_dir_needs_dask_parts(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="out_dir"):
+def test_s3_out_dir_needs_parts_layout(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="s3:// out_dir needs output.layout: parts"):
         config_from_dict({"out_dir": "s3://bucket/prefix"})
+    cfg = config_from_dict({"out_dir": "s3://bucket/prefix/", "output": {"layout": "parts"}})
+    assert cfg.out_dir == S3Location("bucket", "prefix")
     assert S3Location.parse("s3://b/p/q/") / "x" == S3Location("b", "p/q/x")
 
 

@@ -8,14 +8,15 @@ the entity (MCC, country, scheme, PAN hash, expiry), drawn once and looked up pe
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from .config import CatalogConfig, GeneratorConfig
+from .config import CatalogConfig, GeneratorConfig, S3Location
+from .destination import join, parquet_bytes, read_bytes, remove, write_bytes
 from .errors import CatalogTooLargeError
 from .reference import CARD_SCHEMES, COUNTRIES, EUR_COUNTRIES, MCC_CODES
 from .streams import as_generator, stream
@@ -169,54 +170,79 @@ def build_catalogs(
     )
 
 
-def write_catalogs(catalog_dir: str | Path, cfg: GeneratorConfig) -> dict[str, Path]:
-    """Build the three catalogs, write them as Snappy Parquet and return their paths.
+def write_catalogs(catalog_dir: str | Path | S3Location, cfg: GeneratorConfig) -> dict[str, str]:
+    """Build the three catalogs, write them as Snappy Parquet and return their paths/URLs.
 
-    Raises ``CatalogTooLargeError`` (nothing left behind) when a file exceeds
-    ``catalog.max_size_mb``.
+    ``catalog_dir`` is a local directory or an ``s3://`` location. Raises
+    ``CatalogTooLargeError`` (nothing left behind) when a file exceeds ``catalog.max_size_mb``.
     """
-    catalog_dir = Path(catalog_dir)
-    catalog_dir.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
-    try:
-        for (name, filename), frame in zip(CATALOG_FILES.items(), build_catalogs(cfg), strict=True):
-            path = catalog_dir / filename
-            tmp = path.with_name(f".{filename}.{os.getpid()}.tmp")
-            frame.write_parquet(
-                tmp, compression="snappy", row_group_size=cfg.catalog.parquet_row_group_size
+    location = catalog_dir if isinstance(catalog_dir, S3Location) else Path(catalog_dir)
+    if isinstance(location, Path):
+        location.mkdir(parents=True, exist_ok=True)
+    encoded = {}
+    for filename, frame in zip(CATALOG_FILES.values(), build_catalogs(cfg), strict=True):
+        data = parquet_bytes(frame, cfg.catalog.parquet_row_group_size)
+        size_mb = len(data) / 1e6
+        if size_mb > cfg.catalog.max_size_mb:
+            raise CatalogTooLargeError(
+                f"catalog.max_size_mb: {filename} would be {size_mb:.2f} MB,"
+                f" over the limit of {cfg.catalog.max_size_mb} MB"
             )
-            size_mb = tmp.stat().st_size / 1e6
-            if size_mb > cfg.catalog.max_size_mb:
-                tmp.unlink()
-                raise CatalogTooLargeError(
-                    f"catalog.max_size_mb: {filename} would be {size_mb:.2f} MB,"
-                    f" over the limit of {cfg.catalog.max_size_mb} MB"
-                )
-            os.replace(tmp, path)
-            written[name] = path
+        encoded[filename] = data
+    written: dict[str, str] = {}
+    try:
+        for (name, filename), data in zip(CATALOG_FILES.items(), encoded.values(), strict=True):
+            write_bytes(location, filename, data)
+            written[name] = join(location, filename)
     except BaseException:
-        for path in written.values():
-            path.unlink(missing_ok=True)
+        remove(location, [CATALOG_FILES[name] for name in written])
         raise
     return written
 
 
-def load_catalogs(catalog_dir: str | Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Return (customers, merchants, cards) read from ``catalog_dir``."""
-    catalog_dir = Path(catalog_dir)
-    cust, merch, card = (pl.read_parquet(catalog_dir / f) for f in CATALOG_FILES.values())
+def load_catalogs(
+    catalog_dir: str | Path | S3Location,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Return (customers, merchants, cards) read from ``catalog_dir`` (local or ``s3://``)."""
+    location = catalog_dir if isinstance(catalog_dir, S3Location) else Path(catalog_dir)
+    cust, merch, card = (
+        pl.read_parquet(io.BytesIO(read_bytes(location, f))) for f in CATALOG_FILES.values()
+    )
     return cust, merch, card
 
 
-def _cdf(weights: np.ndarray) -> np.ndarray:
-    cdf = np.cumsum(weights, dtype=np.float64)
-    return cdf / cdf[-1]
+@dataclass(frozen=True)
+class AliasTable:
+    """Walker/Vose alias table: O(1) weighted draws (a searchsorted on 75k entries is 5x slower)."""
+
+    prob: np.ndarray
+    alias: np.ndarray
+
+    @classmethod
+    def build(cls, weights: np.ndarray) -> AliasTable:
+        n = weights.size
+        scaled = (weights * (n / weights.sum())).tolist()
+        prob = np.ones(n, dtype=np.float64)
+        alias = np.arange(n, dtype=np.int64)
+        small = [i for i, p in enumerate(scaled) if p < 1.0]
+        large = [i for i, p in enumerate(scaled) if p >= 1.0]
+        # One pass over the entities when a catalog is built, not per row.
+        while small and large:
+            s, g = small.pop(), large.pop()
+            prob[s], alias[s] = scaled[s], g
+            scaled[g] += scaled[s] - 1.0
+            (small if scaled[g] < 1.0 else large).append(g)
+        return cls(prob, alias)
+
+    def sample(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        """Return ``size`` row positions drawn with the table's weights."""
+        k = rng.integers(0, self.prob.size, size)
+        return np.where(rng.random(size) < self.prob[k], k, self.alias[k])
 
 
-def sample_index(cdf: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Return ``size`` row positions drawn with the probabilities whose CDF is ``cdf``."""
-    idx = np.searchsorted(cdf, rng.random(size), side="right")
-    return np.minimum(idx, cdf.size - 1)
+def sample_index(table: AliasTable, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``size`` row positions drawn with the weights ``table`` was built from."""
+    return table.sample(size, rng)
 
 
 def sample_entities(
@@ -227,20 +253,20 @@ def sample_entities(
 ) -> np.ndarray:
     """Return ``size`` values of ``entity_col`` drawn by the catalog's ``weight``."""
     rng = as_generator(seed, "sample_entities")
-    idx = sample_index(_cdf(catalog["weight"].to_numpy()), size, rng)
+    idx = AliasTable.build(catalog["weight"].to_numpy()).sample(size, rng)
     return catalog[entity_col].to_numpy()[idx]
 
 
 @dataclass(frozen=True)
 class Catalogs:
-    """The three catalogs plus the CDFs a chunk samples from (computed once)."""
+    """The three catalogs plus the alias tables a chunk samples from (built once)."""
 
     customers: pl.DataFrame
     merchants: pl.DataFrame
     cards: pl.DataFrame
-    customer_cdf: np.ndarray = field(init=False, repr=False)
-    merchant_cdf: np.ndarray = field(init=False, repr=False)
-    card_cdf: np.ndarray = field(init=False, repr=False)
+    customer_table: AliasTable = field(init=False, repr=False)
+    merchant_table: AliasTable = field(init=False, repr=False)
+    card_table: AliasTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, frame in (
@@ -248,18 +274,19 @@ class Catalogs:
             ("merchant", self.merchants),
             ("card", self.cards),
         ):
-            object.__setattr__(self, f"{name}_cdf", _cdf(frame["weight"].to_numpy()))
+            table = AliasTable.build(frame["weight"].to_numpy())
+            object.__setattr__(self, f"{name}_table", table)
 
     @classmethod
     def build(cls, cfg: GeneratorConfig, index: int = 0) -> Catalogs:
         return cls(*build_catalogs(cfg, index))
 
     @classmethod
-    def load(cls, catalog_dir: str | Path) -> Catalogs:
+    def load(cls, catalog_dir: str | Path | S3Location) -> Catalogs:
         return cls(*load_catalogs(catalog_dir))
 
     def __reduce__(self) -> tuple[type[Catalogs], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
-        # Ship only the frames to workers; the CDFs are cheap to rebuild there.
+        # Ship only the frames to workers; the alias tables are rebuilt there.
         return (Catalogs, (self.customers, self.merchants, self.cards))
 
 

@@ -122,9 +122,9 @@ def generate_chunk(
         catalogs = Catalogs.build(cfg)
     n = chunk.rows
     times = times_in_cells(chunk.counts, chunk.start_ns, chunk.cell_ns, rng["timestamps"])
-    cust_idx = sample_index(catalogs.customer_cdf, n, rng["entities.customer"])
-    merch_idx = sample_index(catalogs.merchant_cdf, n, rng["entities.merchant"])
-    card_idx = sample_index(catalogs.card_cdf, n, rng["entities.card"])
+    cust_idx = sample_index(catalogs.customer_table, n, rng["entities.customer"])
+    merch_idx = sample_index(catalogs.merchant_table, n, rng["entities.merchant"])
+    card_idx = sample_index(catalogs.card_table, n, rng["entities.card"])
     merchants = _gather(catalogs.merchants, _MERCHANT_COLS, merch_idx)
     cards = _gather(catalogs.cards, _CARD_COLS, card_idx)
     if cfg.realism == "v2":

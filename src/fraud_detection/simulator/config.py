@@ -211,6 +211,9 @@ class DaskConfig(_Section):
     scheduler_address: str | None = Field(
         None, description="Connect to this scheduler; absent: start a LocalCluster."
     )
+    connect_timeout_s: Number = Field(
+        30, gt=0, description="Give up connecting to scheduler_address after this long."
+    )
 
 
 class OutputConfig(_Section):
@@ -235,7 +238,8 @@ class GeneratorConfig(_Section):
         42, ge=0, description="Master seed: same config and seed, same rows."
     )
     out_dir: Annotated[Path | S3Location, BeforeValidator(_out_dir)] = Field(
-        Path("out"), description="Output directory (local path, or s3://bucket/prefix for dask)."
+        Path("out"),
+        description="Output directory: a local path, or s3://bucket/prefix with output.layout: parts.",
     )
     realism: Literal["v1", "v2"] = Field(
         "v2", description="v1: spec's legacy per-chunk catalogs; v2: shared catalogs."
@@ -264,10 +268,8 @@ class GeneratorConfig(_Section):
                 raise ValueError(
                     "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
                 ) from None
-        elif isinstance(self.out_dir, S3Location):
-            raise ValueError("out_dir s3://... needs engine: dask with output.layout: parts")
         if isinstance(self.out_dir, S3Location) and self.output.layout != "parts":
-            raise ValueError("out_dir s3://... needs output.layout: parts")
+            raise ValueError("an s3:// out_dir needs output.layout: parts")
         return self
 
     @property

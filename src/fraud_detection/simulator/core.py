@@ -1,33 +1,58 @@
-"""Orchestration: plan the chunks, build catalogs, run an engine, write what comes back."""
+"""Orchestration: plan the chunks, stage the catalogs, run an engine, write what comes back.
+
+``generate_to_parquet`` is what the CLI runs: memory flat in ``total_rows``, nothing at the final
+paths unless the whole run succeeds. ``generate_dataframe`` (alias ``generate_dataset``) is the
+spec's in-memory API for small datasets.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from .catalog import CATALOG_FILES, Catalogs, write_catalogs
+from . import __version__
+from .catalog import CATALOG_FILES, write_catalogs
 from .chunk import _generate_chunk, generate_chunk
 from .config import GeneratorConfig, S3Location
-from .engine import ChunkResult, run_local
+from .destination import Location, parquet_bytes, remove, write_bytes
+from .engine import (
+    CatalogSource,
+    ChunkResult,
+    Encoded,
+    InMemory,
+    PartInfo,
+    PartSink,
+    part_name,
+    run_chunks,
+)
 from .plan import ChunkPlan, make_plan
 from .progress import Progress
-from .schema import polars_schema
-from .writer import ParquetChunkWriter
+from .schema import polars_schema, transaction_columns
+from .writer import ParquetFileWriter
 
 log = logging.getLogger("fraud_detection.simulator")
+
+MANIFEST_NAME = "_manifest.json"
+# Keys that decide the rows; the manifest's config hash covers these and nothing else, so the
+# same data from 1 or 8 workers, local or dask, carries the same hash.
+DATA_KEYS = ("total_rows", "fraud_rate", "seed", "realism", "batch_size", "catalog", "temporal",
+             "feature", "labeler")  # fmt: skip
 
 __all__ = [
     "GenerationResult",
     "_generate_chunk",
+    "config_hash",
     "generate_chunk",
     "generate_dataframe",
     "generate_dataset",
@@ -39,14 +64,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class GenerationResult:
-    """What a run wrote: the transactions file, the catalogs (v2), counts and timing."""
+    """What a run wrote: the transactions (file, or parts directory), catalogs, counts, timing."""
 
-    path: Path
+    path: Path | S3Location
     rows: int
     fraud_count: int
-    catalog_dir: Path | None
+    catalog_dir: Path | S3Location | None
     seconds: float
     run_date: date
+    parts: list[PartInfo] = field(default_factory=list)
 
     @property
     def partition(self) -> str:
@@ -54,73 +80,86 @@ class GenerationResult:
         return f"payments/year={self.run_date.year}/month={self.run_date.month:02d}"
 
 
-def _local_out_dir(cfg: GeneratorConfig) -> Path:
-    if isinstance(cfg.out_dir, S3Location):
-        raise ValueError("an s3:// out_dir is written by the dask engine's parts layout only")
-    return cfg.out_dir
+def output_path(cfg: GeneratorConfig, today: date | None = None) -> Path | S3Location:
+    """Return ``{out_dir}/payments/year=YYYY/month=MM/payments_{rows:_}_{YYYY-MM-DD}.parquet``.
 
-
-def output_path(cfg: GeneratorConfig, today: date | None = None) -> Path:
-    """Return ``{out_dir}/payments/year=YYYY/month=MM/payments_{rows:_}_{YYYY-MM-DD}.parquet``."""
+    For ``output.layout: parts`` the same name without ``.parquet`` is the parts directory.
+    """
     today = today or date.today()
-    filename = f"payments_{cfg.total_rows:_}_{today.isoformat()}.parquet"
-    return (
-        _local_out_dir(cfg)
-        / "payments"
-        / f"year={today.year}"
-        / f"month={today.month:02d}"
-        / filename
-    )
+    name = f"payments_{cfg.total_rows:_}_{today.isoformat()}"
+    if cfg.output.layout == "single":
+        name += ".parquet"
+    return cfg.out_dir / "payments" / f"year={today.year}" / f"month={today.month:02d}" / name
+
+
+def config_hash(cfg: GeneratorConfig) -> str:
+    """Return the sha256 of the keys that decide the rows (end_date resolved)."""
+    data = cfg.model_dump(mode="json", include=set(DATA_KEYS))
+    data["temporal"]["end_date"] = cfg.temporal.last_day.isoformat()
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def write_parquet(df: pl.DataFrame, out_path: str | Path, row_group_size: int = 100_000) -> Path:
     """Write ``df`` as Snappy Parquet at ``out_path`` (atomically; parents created); return it."""
-    out_path = Path(out_path)
-    with ParquetChunkWriter(out_path, row_group_size, df.to_arrow().schema) as writer:
-        writer.write(df)
+    with ParquetFileWriter(Path(out_path)) as writer:
+        writer.append(parquet_bytes(df, row_group_size))
         return writer.commit()
 
 
+class _Catalogs:
+    """v2 catalogs for one run: staged locally (moved to ``catalog/`` on success) or on S3."""
+
+    def __init__(self, cfg: GeneratorConfig) -> None:
+        token = uuid.uuid4().hex[:12]
+        self.final: Location = cfg.out_dir / "catalog"
+        self.stage: Location = (
+            self.final
+            if isinstance(self.final, S3Location)
+            else cfg.out_dir / f".catalog.{token}.tmp"
+        )
+        write_catalogs(self.stage, cfg)
+        self.source = CatalogSource(self.stage, token)
+        self.committed = False
+
+    def commit(self) -> Location:
+        if isinstance(self.stage, Path) and isinstance(self.final, Path):
+            self.final.mkdir(parents=True, exist_ok=True)
+            for filename in CATALOG_FILES.values():
+                os.replace(self.stage / filename, self.final / filename)
+            shutil.rmtree(self.stage, ignore_errors=True)
+        self.committed = True
+        return self.final
+
+    def discard(self) -> None:
+        if self.committed:
+            return
+        if isinstance(self.stage, Path):
+            shutil.rmtree(self.stage, ignore_errors=True)
+        else:
+            remove(self.stage, CATALOG_FILES.values())
+
+
 def _log_chunk(result: ChunkResult, total_chunks: int, level: int) -> None:
-    rows = result.frame.height
     log.log(
         level,
         "Chunk %d/%d: %s rows in %.2f s (%s rows/s)",
         result.chunk.index + 1,
         total_chunks,
-        f"{rows:,}",
+        f"{result.rows:,}",
         result.seconds,
-        f"{rows / max(result.seconds, 1e-9):,.0f}",
+        f"{result.rows / max(result.seconds, 1e-9):,.0f}",
     )
 
 
-class _StagedCatalogs:
-    """v2 catalogs written to a hidden directory, moved to ``{out_dir}/catalog`` on success."""
-
-    def __init__(self, cfg: GeneratorConfig) -> None:
-        out_dir = _local_out_dir(cfg)
-        self.final_dir = out_dir / "catalog"
-        self.stage = out_dir / f".catalog.{uuid.uuid4().hex[:8]}.tmp"
-        write_catalogs(self.stage, cfg)
-        self.catalogs = Catalogs.load(self.stage)
-
-    def commit(self) -> Path:
-        self.final_dir.mkdir(parents=True, exist_ok=True)
-        for filename in CATALOG_FILES.values():
-            os.replace(self.stage / filename, self.final_dir / filename)
-        self.discard()
-        return self.final_dir
-
-    def discard(self) -> None:
-        shutil.rmtree(self.stage, ignore_errors=True)
-
-
-def iter_chunks(
-    cfg: GeneratorConfig, catalogs: Catalogs | None, plan: list[ChunkPlan] | None = None
+def _tracked(
+    results: Iterator[ChunkResult], total_chunks: int, progress: Progress
 ) -> Iterator[ChunkResult]:
-    """Yield each chunk's labeled, schema-cast frame in time order."""
-    plan = plan if plan is not None else make_plan(cfg)
-    yield from run_local(cfg, plan, catalogs)
+    level = logging.DEBUG if progress.enabled else logging.INFO
+    for result in results:
+        _log_chunk(result, total_chunks, level)
+        progress.update(result.rows)
+        yield result
+    progress.close()
 
 
 def generate_dataframe(cfg: GeneratorConfig) -> pl.DataFrame:
@@ -128,15 +167,19 @@ def generate_dataframe(cfg: GeneratorConfig) -> pl.DataFrame:
 
     Holds every row in memory: for large datasets use ``generate_to_parquet``.
     """
-    catalogs: Catalogs | None = None
-    if cfg.realism == "v2":
-        catalog_dir = _local_out_dir(cfg) / "catalog"
-        write_catalogs(catalog_dir, cfg)
-        catalogs = Catalogs.load(catalog_dir)
-    frames = [result.frame for result in iter_chunks(cfg, catalogs)]
-    if not frames:
+    catalogs = _Catalogs(cfg) if cfg.realism == "v2" else None
+    try:
+        plan = make_plan(cfg)
+        source = catalogs.source if catalogs else None
+        tables = [r.table for r in run_chunks(cfg, plan, source, InMemory()) if r.table is not None]
+        if catalogs:
+            catalogs.commit()
+    finally:
+        if catalogs:
+            catalogs.discard()
+    if not tables:
         return pl.DataFrame(schema=polars_schema())
-    return pl.concat(frames, rechunk=False)
+    return pl.concat([pl.DataFrame(t) for t in tables], rechunk=False)
 
 
 # The spec's public alias, kept for existing integrations (Airflow DAGs, scripts).
@@ -146,31 +189,106 @@ generate_dataset = generate_dataframe
 def generate_to_parquet(
     cfg: GeneratorConfig, today: date | None = None, progress: Progress | None = None
 ) -> GenerationResult:
-    """Generate the dataset chunk by chunk into its Parquet file; return what was written.
+    """Generate the dataset chunk by chunk to its destination; return what was written.
 
-    Memory stays flat in ``total_rows``. Nothing appears at the final paths unless the whole
-    run succeeds.
+    ``output.layout: single`` appends row groups to one file; ``parts`` has each worker write
+    its chunk as a part file and ends with ``_manifest.json``.
     """
     start = time.perf_counter()
     today = today or date.today()
-    path = output_path(cfg, today)
     plan = make_plan(cfg)
     progress = progress or Progress(cfg.total_rows)
-    chunk_level = logging.DEBUG if progress.enabled else logging.INFO
-    staged = _StagedCatalogs(cfg) if cfg.realism == "v2" else None
-    frauds = 0
+    catalogs = _Catalogs(cfg) if cfg.realism == "v2" else None
     try:
-        with ParquetChunkWriter(path, cfg.catalog.parquet_row_group_size) as writer:
-            for result in iter_chunks(cfg, staged.catalogs if staged else None, plan):
-                writer.write(result.frame)
-                frauds += int(result.frame["label_fraud"].sum())
-                _log_chunk(result, len(plan), chunk_level)
-                progress.update(result.frame.height)
-            progress.close()
-            catalog_dir = staged.commit() if staged else None
-            writer.commit()
+        source = catalogs.source if catalogs else None
+        if cfg.output.layout == "parts":
+            path, rows, frauds, parts = _write_parts(cfg, plan, source, today, progress, catalogs)
+        else:
+            path, rows, frauds, parts = _write_single(cfg, plan, source, today, progress, catalogs)
     finally:
-        if staged:
-            staged.discard()
+        if catalogs:
+            catalogs.discard()
+    catalog_dir = catalogs.final if catalogs else None
     seconds = time.perf_counter() - start
-    return GenerationResult(path, writer.rows, frauds, catalog_dir, seconds, today)
+    return GenerationResult(path, rows, frauds, catalog_dir, seconds, today, parts)
+
+
+def _write_single(
+    cfg: GeneratorConfig,
+    plan: list[ChunkPlan],
+    source: CatalogSource | None,
+    today: date,
+    progress: Progress,
+    catalogs: _Catalogs | None,
+) -> tuple[Path, int, int, list[PartInfo]]:
+    path = output_path(cfg, today)
+    assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
+    frauds = 0
+    output = Encoded(cfg.catalog.parquet_row_group_size)
+    with ParquetFileWriter(path) as writer:
+        for result in _tracked(run_chunks(cfg, plan, source, output), len(plan), progress):
+            assert result.parquet is not None
+            writer.append(result.parquet)
+            frauds += result.fraud_count
+        if catalogs:
+            catalogs.commit()
+        writer.commit()
+    return path, writer.rows, frauds, []
+
+
+def _write_parts(
+    cfg: GeneratorConfig,
+    plan: list[ChunkPlan],
+    source: CatalogSource | None,
+    today: date,
+    progress: Progress,
+    catalogs: _Catalogs | None,
+) -> tuple[Location, int, int, list[PartInfo]]:
+    final = output_path(cfg, today)
+    if isinstance(final, Path):
+        stage: Location = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.tmp")
+    else:
+        stage = final  # S3: parts go to their final keys; the manifest, written last, commits
+    parts: list[PartInfo] = []
+    try:
+        sink = PartSink(stage, cfg.catalog.parquet_row_group_size)
+        for result in _tracked(run_chunks(cfg, plan, source, sink), len(plan), progress):
+            assert result.part is not None
+            parts.append(result.part)
+        manifest = _manifest(cfg, parts, today)
+        write_bytes(stage, MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
+        if catalogs:
+            catalogs.commit()
+        if isinstance(stage, Path) and isinstance(final, Path):
+            _replace_dir(stage, final)
+    except BaseException:
+        if isinstance(stage, Path):
+            shutil.rmtree(stage, ignore_errors=True)
+        else:
+            remove(stage, [MANIFEST_NAME, *(part_name(c.index) for c in plan)])
+        raise
+    return final, sum(p.rows for p in parts), sum(p.fraud_count for p in parts), parts
+
+
+def _replace_dir(stage: Path, final: Path) -> None:
+    """Move ``stage`` to ``final``, replacing an earlier run's directory of the same name."""
+    old = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.old")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(stage, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _manifest(cfg: GeneratorConfig, parts: list[PartInfo], today: date) -> dict[str, object]:
+    return {
+        "format": "fraud-simulator/parts/1",
+        "package_version": __version__,
+        "config_sha256": config_hash(cfg),
+        "seed": cfg.seed,
+        "realism": cfg.realism,
+        "run_date": today.isoformat(),
+        "total_rows": sum(p.rows for p in parts),
+        "fraud_count": sum(p.fraud_count for p in parts),
+        "columns": [{"name": c.name, "dtype": str(c.dtype)} for c in transaction_columns()],
+        "parts": [asdict(p) for p in parts],
+    }

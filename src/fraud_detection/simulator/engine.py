@@ -1,53 +1,135 @@
-"""Engines run chunk functions and hand results back in chunk order.
+"""Engines run the chunk function and hand results back in chunk order.
 
-The local engine is the spec's ``multiprocessing`` pool; at most ``2 x workers`` chunks are in
-flight, so memory stays O(batch_size x workers) whatever ``total_rows`` is.
+A chunk is a pure function of (config, chunk plan, catalogs), so any engine gives the same rows.
+``local`` is the spec's ``multiprocessing`` pool; ``dask`` maps the same function over a
+``dask.distributed`` cluster. Both keep at most ``2 x workers`` chunks in flight, so memory
+stays O(batch_size x workers) whatever ``total_rows`` is.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import multiprocessing as mp
 import os
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
-import polars as pl
+import pyarrow as pa
 
 from .catalog import Catalogs
 from .chunk import generate_chunk
-from .config import GeneratorConfig
+from .config import GeneratorConfig, S3Location
+from .destination import parquet_bytes, write_bytes
 from .plan import ChunkPlan
+from .schema import arrow_schema
 
-_CFG: GeneratorConfig | None = None
-_CATALOGS: Catalogs | None = None
+log = logging.getLogger("fraud_detection.simulator")
+
+
+@dataclass(frozen=True)
+class CatalogSource:
+    """Where workers read the shared (v2) catalogs; ``token`` names this run's copy."""
+
+    location: Path | S3Location
+    token: str
+
+
+@dataclass(frozen=True)
+class InMemory:
+    """Workers return each chunk as an Arrow table (cheap to pickle)."""
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Workers return each chunk encoded as a Parquet file, for the driver to concatenate."""
+
+    row_group_size: int
+
+
+@dataclass(frozen=True)
+class PartSink:
+    """Workers write each chunk as ``part-NNNNN.parquet`` under ``location``."""
+
+    location: Path | S3Location
+    row_group_size: int
+
+
+Output = InMemory | Encoded | PartSink
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    name: str
+    rows: int
+    fraud_count: int
+    sha256: str
+    size_bytes: int
 
 
 @dataclass(frozen=True)
 class ChunkResult:
+    """A generated chunk: as a table, as Parquet bytes, or the part file a worker wrote."""
+
     chunk: ChunkPlan
-    frame: pl.DataFrame
+    rows: int
+    fraud_count: int
     seconds: float
+    table: pa.Table | None = None
+    parquet: bytes | None = None
+    part: PartInfo | None = None
 
 
-def _init_worker(cfg: GeneratorConfig, catalogs: Catalogs | None) -> None:
-    """Pool initializer: keep the config and shared catalogs in module globals."""
-    global _CFG, _CATALOGS
-    _CFG, _CATALOGS = cfg, catalogs
+_CACHED: tuple[str, Catalogs] | None = None
 
 
-def _chunk_worker(chunk: ChunkPlan) -> ChunkResult:
-    assert _CFG is not None, "worker not initialised"
+def catalogs_for(source: CatalogSource | None) -> Catalogs | None:
+    """Return the catalogs ``source`` points at, read once per process and run."""
+    global _CACHED
+    if source is None:
+        return None
+    if _CACHED is None or _CACHED[0] != source.token:
+        _CACHED = (source.token, Catalogs.load(source.location))
+    return _CACHED[1]
+
+
+def part_name(index: int) -> str:
+    """Return the file name of chunk ``index`` in the parts layout."""
+    return f"part-{index:05d}.parquet"
+
+
+def run_chunk(
+    chunk: ChunkPlan, cfg: GeneratorConfig, source: CatalogSource | None, output: Output
+) -> ChunkResult:
+    """Return one chunk generated and delivered as ``output`` asks."""
     start = time.perf_counter()
-    frame = generate_chunk(chunk, _CFG, _CATALOGS)
-    return ChunkResult(chunk, frame, time.perf_counter() - start)
+    frame = generate_chunk(chunk, cfg, catalogs_for(source))
+    rows, frauds = frame.height, int(frame["label_fraud"].sum())
+    if isinstance(output, InMemory):
+        table = frame.to_arrow()
+        return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, table=table)
+    data = parquet_bytes(frame, output.row_group_size, arrow_schema())
+    if isinstance(output, Encoded):
+        return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, parquet=data)
+    name = part_name(chunk.index)
+    write_bytes(output.location, name, data)
+    part = PartInfo(name, rows, frauds, hashlib.sha256(data).hexdigest(), len(data))
+    return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, part=part)
+
+
+def _init_worker(source: CatalogSource | None) -> None:
+    """Pool initializer: load the shared catalogs once per worker process."""
+    catalogs_for(source)
 
 
 @contextmanager
-def _single_threaded_polars() -> Iterator[None]:
-    """Workers inherit POLARS_MAX_THREADS=1: processes, not threads, use the cores."""
+def single_threaded_polars() -> Iterator[None]:
+    """Child processes started inside get POLARS_MAX_THREADS=1: processes use the cores."""
     before = os.environ.get("POLARS_MAX_THREADS")
     os.environ["POLARS_MAX_THREADS"] = "1"
     try:
@@ -59,33 +141,88 @@ def _single_threaded_polars() -> Iterator[None]:
             os.environ["POLARS_MAX_THREADS"] = before
 
 
-def run_local(
-    cfg: GeneratorConfig, plan: Sequence[ChunkPlan], catalogs: Catalogs | None
+class _Pending(Protocol):
+    def result(self) -> ChunkResult: ...
+
+
+def _in_order(
+    submit: Callable[[ChunkPlan], _Pending], plan: Sequence[ChunkPlan], window: int
 ) -> Iterator[ChunkResult]:
-    """Yield every chunk's result in chunk order, using ``cfg.num_workers`` processes."""
+    """Yield results in plan order with at most ``window`` chunks submitted and not yet taken."""
+    pending: deque[_Pending] = deque()
+    todo = iter(plan)
+    for chunk in todo:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(submit(nxt))
+        yield result
+
+
+class _AsyncResult:
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    def result(self) -> ChunkResult:
+        value: ChunkResult = self.handle.get()
+        return value
+
+
+def run_local(
+    cfg: GeneratorConfig,
+    plan: Sequence[ChunkPlan],
+    source: CatalogSource | None,
+    output: Output,
+) -> Iterator[ChunkResult]:
+    """Yield every chunk's result in order, using ``cfg.num_workers`` processes."""
     workers = min(cfg.num_workers, len(plan))
     if workers <= 1:
-        _init_worker(cfg, catalogs)
         for chunk in plan:
-            yield _chunk_worker(chunk)
+            yield run_chunk(chunk, cfg, source, output)
         return
     ctx = mp.get_context("spawn")  # fork and Polars' thread pool do not mix
-    with _single_threaded_polars():
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(cfg, catalogs))
+    with single_threaded_polars():
+        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(source,))
     try:
-        pending: deque[mp.pool.AsyncResult[ChunkResult]] = deque()
-        todo = iter(plan)
-        for chunk in todo:
-            pending.append(pool.apply_async(_chunk_worker, (chunk,)))
-            if len(pending) >= 2 * workers:
-                break
-        while pending:
-            result = pending.popleft().get()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.apply_async(_chunk_worker, (nxt,)))
-            yield result
+        yield from _in_order(
+            lambda c: _AsyncResult(pool.apply_async(run_chunk, (c, cfg, source, output))),
+            plan,
+            2 * workers,
+        )
         pool.close()
     finally:
         pool.terminate()
         pool.join()
+
+
+def run_dask(
+    cfg: GeneratorConfig,
+    plan: Sequence[ChunkPlan],
+    source: CatalogSource | None,
+    output: Output,
+) -> Iterator[ChunkResult]:
+    """Yield every chunk's result in order, computed on a dask.distributed cluster."""
+    from .dask_engine import dask_client
+
+    with dask_client(cfg) as client:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        yield from _in_order(
+            lambda c: client.submit(run_chunk, c, cfg, source, output, pure=False),
+            plan,
+            2 * workers,
+        )
+
+
+def run_chunks(
+    cfg: GeneratorConfig,
+    plan: Sequence[ChunkPlan],
+    source: CatalogSource | None,
+    output: Output,
+) -> Iterator[ChunkResult]:
+    """Yield every chunk's result in plan order on the configured engine."""
+    engine = run_dask if cfg.engine == "dask" else run_local
+    return engine(cfg, plan, source, output)

@@ -15,8 +15,12 @@ from faker import Faker
 from .config import FeatureConfig
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-# Where each of the 32 hex digits goes in the 36-character canonical UUID text.
-_UUID_SLOTS = np.array([i for i in range(36) if i not in (8, 13, 18, 23)])
+# Two ASCII hex digits per byte value, as one uint16 (little-endian: first digit first).
+_HEX_PAIRS = _HEX[np.arange(256) >> 4].astype(np.uint16) | (
+    _HEX[np.arange(256) & 15].astype(np.uint16) << 8
+)
+# Hex-digit ranges of the five dash-separated groups: 8-4-4-4-12.
+_UUID_GROUPS = ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
 USER_AGENT_POOL_SIZE = 500
 _POOL_SEED = 20_250_101
 # First octets of routable unicast space (no 0, 10, 127, 169, 172, 192, >= 224).
@@ -29,14 +33,14 @@ def uuid4_array(
     rng: np.random.Generator, n: int, valid: np.ndarray | None = None
 ) -> pa.StringArray:
     """Return ``n`` RFC 4122 version-4 UUID strings from random bytes (null where not ``valid``)."""
-    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw = np.frombuffer(rng.bytes(16 * n), dtype=np.uint8).reshape(n, 16).copy()
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = np.full((n, 36), ord("-"), dtype=np.uint8)
-    hexed = np.empty((n, 32), dtype=np.uint8)
-    hexed[:, 0::2] = _HEX[raw >> 4]
-    hexed[:, 1::2] = _HEX[raw & 0x0F]
-    text[:, _UUID_SLOTS] = hexed
+    hexed = _HEX_PAIRS[raw].view(np.uint8)  # (n, 32): two hex digits per byte
+    text = np.empty((n, 36), dtype=np.uint8)
+    text[:, [8, 13, 18, 23]] = ord("-")
+    for start, (lo, hi) in zip((0, 9, 14, 19, 24), _UUID_GROUPS, strict=True):
+        text[:, start : start + hi - lo] = hexed[:, lo:hi]
     offsets = np.arange(0, 36 * (n + 1), 36, dtype=np.int32)
     bitmap = None
     null_count = 0

@@ -43,15 +43,26 @@ def risk_score(
 
 
 def solve_intercept(score: np.ndarray, expected: float) -> float:
-    """Return b such that ``sum(sigmoid(b + score))`` equals ``expected`` (bisection)."""
+    """Return b such that ``sum(sigmoid(b + score))`` equals ``expected``.
+
+    Newton's method kept inside a shrinking bisection bracket: a handful of passes over the
+    chunk instead of the ~60 plain bisection needs.
+    """
     lo, hi = -60.0 - float(score.max()), 60.0 - float(score.min())
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        if _expit(mid + score).sum() < expected:
-            lo = mid
+    b = math.log(expected / max(score.size - expected, 1e-12)) - float(score.mean())
+    for _ in range(100):
+        p = _expit(b + score)
+        excess = float(p.sum()) - expected
+        if abs(excess) <= 1e-9 * max(expected, 1.0):
+            break
+        if excess > 0:
+            hi = b
         else:
-            hi = mid
-    return 0.5 * (lo + hi)
+            lo = b
+        slope = float((p * (1.0 - p)).sum())
+        step = b - excess / slope if slope > 0 else lo - 1.0
+        b = step if lo < step < hi else 0.5 * (lo + hi)
+    return b
 
 
 def label_arrays(

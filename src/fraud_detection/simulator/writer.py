@@ -1,4 +1,4 @@
-"""Parquet output that appears at its final path only when complete."""
+"""One Parquet file assembled from encoded chunks; it appears at its final path when complete."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ import os
 import uuid
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
-import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from .schema import arrow_schema
+from .parquet_concat import ParquetConcatenator
 
 
 def temp_path_for(path: Path) -> Path:
@@ -19,51 +16,46 @@ def temp_path_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-class ParquetChunkWriter:
-    """Append frames as Snappy row groups to a temporary file; ``commit`` renames it into place.
+class ParquetFileWriter:
+    """Append encoded Parquet chunks (as bytes) to a temporary file; ``commit`` renames it.
 
     Used as a context manager, an exception (or interrupt) inside the block removes the
-    temporary file, so nothing is ever left at the final path by a failed run.
+    temporary file, so a failed run never leaves anything at the final path.
     """
 
-    def __init__(self, path: Path, row_group_size: int, schema: pa.Schema | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.row_group_size = row_group_size
-        self.schema = schema if schema is not None else arrow_schema()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = temp_path_for(self.path)
-        self.rows = 0
-        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(
-            self.tmp, self.schema, compression="snappy"
-        )
+        self._file: BinaryIO | None = open(self.tmp, "wb")  # noqa: SIM115 - closed in commit/abort
+        self._parquet = ParquetConcatenator(self._file)
 
-    def write(self, frame: pl.DataFrame) -> None:
-        """Append ``frame`` (already in schema order and types)."""
-        assert self._writer is not None, "writer already closed"
-        table = frame.to_arrow()
-        if table.schema != self.schema:
-            table = table.cast(self.schema)
-        self._writer.write_table(table, row_group_size=self.row_group_size)
-        self.rows += frame.height
+    @property
+    def rows(self) -> int:
+        return self._parquet.rows
+
+    def append(self, parquet: bytes) -> None:
+        """Append the row groups of one encoded Parquet chunk."""
+        assert self._file is not None, "writer already closed"
+        self._parquet.append(parquet)
 
     def commit(self) -> Path:
-        """Close the file and move it to its final path; return that path."""
-        assert self._writer is not None, "writer already closed"
-        self._writer.close()
-        self._writer = None
+        """Write the footer, close the file and move it to its final path; return that path."""
+        assert self._file is not None, "writer already closed"
+        self._parquet.finish()
+        self._file.close()
+        self._file = None
         os.replace(self.tmp, self.path)
         return self.path
 
     def abort(self) -> None:
         """Close and delete the temporary file (idempotent)."""
-        if self._writer is not None:
-            try:
-                self._writer.close()
-            finally:
-                self._writer = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
         self.tmp.unlink(missing_ok=True)
 
-    def __enter__(self) -> ParquetChunkWriter:
+    def __enter__(self) -> ParquetFileWriter:
         return self
 
     def __exit__(
@@ -72,5 +64,5 @@ class ParquetChunkWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc_type is not None or self._writer is not None:
+        if self._file is not None:
             self.abort()

@@ -1,0 +1,50 @@
+"""The dask.distributed side: connect to a scheduler or start a LocalCluster (optional extra)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from .config import GeneratorConfig
+from .errors import ConfigError
+
+log = logging.getLogger("fraud_detection.simulator")
+
+
+@contextmanager
+def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
+    """Yield a ``distributed.Client``: to ``dask.scheduler_address``, else a new LocalCluster."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - the config validator checks this first
+        raise ConfigError(
+            "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
+        ) from None
+    from .engine import single_threaded_polars
+
+    with ExitStack() as stack:
+        address = cfg.dask.scheduler_address
+        if address:
+            try:
+                client = Client(address, timeout=cfg.dask.connect_timeout_s)
+            except OSError as exc:
+                raise ConfigError(
+                    f"dask.scheduler_address: cannot connect to {address}: {exc}"
+                ) from None
+            log.info("Dask: connected to %s", address)
+        else:
+            with single_threaded_polars():
+                cluster = LocalCluster(
+                    n_workers=cfg.num_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                )
+            stack.enter_context(cluster)
+            client = Client(cluster)
+            log.info("Dask: started a LocalCluster with %d workers", cfg.num_workers)
+        stack.enter_context(client)
+        yield client

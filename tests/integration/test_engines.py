@@ -1,0 +1,144 @@
+"""Same rows whatever the engine, layout or worker count; the parts layout and its manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from fraud_detection.simulator.config import config_from_dict
+from fraud_detection.simulator.core import config_hash, generate_dataframe, generate_to_parquet
+from fraud_detection.simulator.errors import ConfigError
+from tests.conftest import small_config, small_config_dict
+
+ROWS = 24_000
+TODAY = date(2025, 7, 10)
+
+
+def _read_parts(directory: Path) -> pl.DataFrame:
+    names = sorted(p.name for p in directory.glob("part-*.parquet"))
+    return pl.concat([pl.read_parquet(directory / n) for n in names])
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    """The local engine, one worker, single file."""
+    out = tmp_path_factory.mktemp("ref")
+    return generate_dataframe(small_config(out, total_rows=ROWS, num_workers=1))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parts_layout_local_equals_single_file(
+    tmp_path: Path, reference: pl.DataFrame, workers: int
+) -> None:
+    cfg = small_config(tmp_path, total_rows=ROWS, num_workers=workers, output={"layout": "parts"})
+    result = generate_to_parquet(cfg, today=TODAY)
+    assert isinstance(result.path, Path)
+    assert result.path == tmp_path / "payments/year=2025/month=07/payments_24_000_2025-07-10"
+    assert _read_parts(result.path).equals(reference)
+    assert (result.rows, result.fraud_count) == (ROWS, reference["label_fraud"].sum())
+    assert [p.name for p in (tmp_path / "catalog").iterdir()]  # v2 catalogs beside it
+    assert not [p for p in tmp_path.rglob("*") if ".tmp" in p.name]
+
+
+def test_manifest_describes_every_part(tmp_path: Path) -> None:
+    cfg = small_config(tmp_path, total_rows=ROWS, num_workers=2, output={"layout": "parts"})
+    result = generate_to_parquet(cfg, today=TODAY)
+    assert isinstance(result.path, Path)
+    manifest = json.loads((result.path / "_manifest.json").read_text())
+    from fraud_detection.simulator import __version__
+
+    assert manifest["package_version"] == __version__
+    assert manifest["seed"] == 7 and manifest["run_date"] == "2025-07-10"
+    assert manifest["config_sha256"] == config_hash(cfg)
+    assert manifest["total_rows"] == ROWS and manifest["fraud_count"] == 240
+    names = [p["name"] for p in manifest["parts"]]
+    assert names == [f"part-{i:05d}.parquet" for i in range(len(names))]
+    assert sorted(p.name for p in result.path.iterdir()) == ["_manifest.json", *names]
+    for part in manifest["parts"]:
+        data = (result.path / part["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == part["sha256"]
+        assert len(data) == part["size_bytes"]
+        frame = pl.read_parquet(result.path / part["name"])
+        assert (frame.height, frame["label_fraud"].sum()) == (part["rows"], part["fraud_count"])
+    assert [c["name"] for c in manifest["columns"]][:2] == ["transaction_id", "event_time"]
+
+
+def test_config_hash_ignores_how_the_rows_are_made(tmp_path: Path) -> None:
+    base = small_config(tmp_path)
+    assert config_hash(base) == config_hash(small_config(tmp_path / "x", num_workers=3))
+    assert config_hash(base) == config_hash(small_config(tmp_path, output={"layout": "parts"}))
+    assert config_hash(base) != config_hash(small_config(tmp_path, seed=8))
+
+
+def test_rerun_replaces_the_parts_directory(tmp_path: Path) -> None:
+    cfg = small_config(tmp_path, total_rows=6_000, output={"layout": "parts"})
+    first = generate_to_parquet(cfg, today=TODAY)
+    (Path(str(first.path)) / "stray.txt").write_text("from an earlier run")
+    second = generate_to_parquet(cfg, today=TODAY)
+    assert second.path == first.path
+    assert not (Path(str(second.path)) / "stray.txt").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".old"))]
+
+
+def test_dask_local_cluster_matches_local_engine(tmp_path: Path, reference: pl.DataFrame) -> None:
+    single = small_config(tmp_path / "single", total_rows=ROWS, num_workers=2, engine="dask")
+    result = generate_to_parquet(single, today=TODAY)
+    assert pl.read_parquet(result.path).equals(reference)
+    parts = small_config(
+        tmp_path / "parts",
+        total_rows=ROWS,
+        num_workers=2,
+        engine="dask",
+        output={"layout": "parts"},
+    )
+    result = generate_to_parquet(parts, today=TODAY)
+    assert isinstance(result.path, Path)
+    assert _read_parts(result.path).equals(reference)
+
+
+def test_dask_v1_matches_local_v1(tmp_path: Path) -> None:
+    local = generate_dataframe(small_config(tmp_path / "a", total_rows=10_000, realism="v1"))
+    dask = generate_dataframe(
+        small_config(tmp_path / "b", total_rows=10_000, realism="v1", engine="dask", num_workers=2)
+    )
+    assert dask.equals(local)
+
+
+def test_dask_connects_to_an_existing_scheduler(tmp_path: Path, reference: pl.DataFrame) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        cfg = small_config(
+            tmp_path,
+            total_rows=ROWS,
+            engine="dask",
+            dask={"scheduler_address": cluster.scheduler_address},
+        )
+        assert generate_dataframe(cfg).equals(reference)
+
+
+def test_unreachable_scheduler_is_a_config_error(tmp_path: Path) -> None:
+    cfg = small_config(
+        tmp_path,
+        engine="dask",
+        dask={"scheduler_address": "tcp://127.0.0.1:9", "connect_timeout_s": 2},
+    )
+    with pytest.raises(
+        ConfigError, match=r"dask.scheduler_address: cannot connect to tcp://127.0.0.1:9"
+    ):
+        generate_to_parquet(cfg)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_dask_without_the_extra_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigError, match=r"engine: dask needs the dask extra"):
+        config_from_dict(small_config_dict(tmp_path, engine="dask"))

@@ -23,8 +23,8 @@ run: $(VENV)/.installed
 	$(BIN)/fraud-simulator --config $(CONFIG)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench generate.py
-	$(BIN)/ruff format --check src tests bench generate.py
+	$(BIN)/ruff check src tests bench scripts generate.py
+	$(BIN)/ruff format --check src tests bench scripts generate.py
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

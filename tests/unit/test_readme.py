@@ -17,10 +17,7 @@ def _block(name: str) -> str:
 
 
 def test_config_table_is_current() -> None:
-    assert _block("config-table") == config_table(), (
-        "regenerate: python -c 'from fraud_detection.simulator.config import config_table;"
-        " print(config_table())'"
-    )
+    assert _block("config-table") == config_table(), "run: python scripts/update_readme.py"
 
 
 def test_schema_table_lists_every_column_in_order() -> None:

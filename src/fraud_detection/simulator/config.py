@@ -239,7 +239,7 @@ class GeneratorConfig(_Section):
     )
     out_dir: Annotated[Path | S3Location, BeforeValidator(_out_dir)] = Field(
         Path("out"),
-        description="Output directory: a local path, or s3://bucket/prefix with output.layout: parts.",
+        description="Local output directory, or s3://bucket/prefix (with output.layout: parts).",
     )
     realism: Literal["v1", "v2"] = Field(
         "v2", description="v1: spec's legacy per-chunk catalogs; v2: shared catalogs."

@@ -13,7 +13,7 @@ from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
 REPO = Path(__file__).resolve().parents[1]
 
 
-def small_config_dict(out_dir: Path, **overrides: Any) -> dict[str, Any]:
+def small_config_dict(out_dir: Path | str, **overrides: Any) -> dict[str, Any]:
     """Return a config mapping for a small, fast dataset (overrides merged one level deep)."""
     data: dict[str, Any] = {
         "total_rows": 20_000,
@@ -34,7 +34,7 @@ def small_config_dict(out_dir: Path, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-def small_config(out_dir: Path, **overrides: Any) -> GeneratorConfig:
+def small_config(out_dir: Path | str, **overrides: Any) -> GeneratorConfig:
     return config_from_dict(small_config_dict(out_dir, **overrides))
 
 

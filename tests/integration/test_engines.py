@@ -142,3 +142,59 @@ def test_dask_without_the_extra_is_a_config_error(
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ConfigError, match=r"engine: dask needs the dask extra"):
         config_from_dict(small_config_dict(tmp_path, engine="dask"))
+
+
+def test_dask_parts_to_s3_match_the_local_engine(
+    aws_env: dict[str, str], tmp_path: Path, reference: pl.DataFrame
+) -> None:
+    import io
+
+    import boto3
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="lake")
+    cfg = small_config(
+        "s3://lake/synthetic",
+        total_rows=ROWS,
+        num_workers=2,
+        engine="dask",
+        output={"layout": "parts"},
+    )
+    result = generate_to_parquet(cfg, today=TODAY)
+    assert (
+        str(result.path)
+        == "s3://lake/synthetic/payments/year=2025/month=07/payments_24_000_2025-07-10"
+    )
+    listed = s3.list_objects_v2(Bucket="lake")["Contents"]
+    keys = sorted(o["Key"] for o in listed)
+    prefix = "synthetic/payments/year=2025/month=07/payments_24_000_2025-07-10/"
+    parts = [k for k in keys if k.startswith(prefix + "part-")]
+    assert prefix + "_manifest.json" in keys and len(parts) == len(result.parts)
+    assert {f"synthetic/catalog/{n}.parquet" for n in ("customers", "merchants", "cards")} <= set(
+        keys
+    )
+    frames = [
+        pl.read_parquet(io.BytesIO(s3.get_object(Bucket="lake", Key=k)["Body"].read()))
+        for k in parts
+    ]
+    assert pl.concat(frames).equals(reference)
+    manifest = json.loads(
+        s3.get_object(Bucket="lake", Key=prefix + "_manifest.json")["Body"].read()
+    )
+    assert manifest["total_rows"] == ROWS
+    assert not list(tmp_path.rglob("*.parquet"))  # nothing written locally
+
+
+def test_failed_s3_run_leaves_no_parts(aws_env: dict[str, str], tmp_path: Path) -> None:
+    import boto3
+
+    from fraud_detection.simulator.errors import S3UploadError
+
+    cfg = small_config(
+        "s3://no-such-bucket/x",
+        total_rows=ROWS,
+        output={"layout": "parts"},
+    )
+    with pytest.raises(S3UploadError, match="no-such-bucket"):
+        generate_to_parquet(cfg, today=TODAY)
+    assert [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]] == []

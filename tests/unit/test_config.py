@@ -121,7 +121,7 @@ def test_load_config_reads_yaml_dates_and_underscored_ints(tmp_path: Path) -> No
 
 
 def test_s3_out_dir_needs_parts_layout(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="s3:// out_dir needs output.layout: parts"):
+    with pytest.raises(ConfigError, match=r"s3:// out_dir needs output\.layout: parts"):
         config_from_dict({"out_dir": "s3://bucket/prefix"})
     cfg = config_from_dict({"out_dir": "s3://bucket/prefix/", "output": {"layout": "parts"}})
     assert cfg.out_dir == S3Location("bucket", "prefix")

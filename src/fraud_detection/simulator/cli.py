@@ -104,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A no-op when the host (Airflow, pytest) already configured logging; our level still holds.
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s: %(message)s")
     logging.getLogger("fraud_detection").setLevel(level)
+    if level > logging.DEBUG:  # botocore logs credential and endpoint discovery at INFO
+        logging.getLogger("botocore").setLevel(logging.WARNING)
     log.debug("Arguments: %s", vars(args))
     try:
         cfg = load_config(args.config, _overrides(args))

@@ -1,7 +1,7 @@
 """The generator's configuration: one typed model that reports every problem at once.
 
 ``Field(description=...)`` is the single source for what each key means; the README's config
-table is generated from it (``python -m fraud_detection.simulator.config``).
+table is generated from it (``python scripts/update_readme.py``).
 """
 
 from __future__ import annotations

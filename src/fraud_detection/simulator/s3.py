@@ -1,0 +1,301 @@
+"""Delivery to S3: clients from the standard AWS settings, SSM look-ups and verified uploads.
+
+Endpoint, region and credentials come only from the standard AWS settings
+(``AWS_ENDPOINT_URL`` or ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL_SSM``, ``AWS_REGION`` or
+``AWS_DEFAULT_REGION``, the credentials chain), so the same code talks to AWS or to any
+S3-compatible server. Every failure is raised as ``S3UploadError`` naming what and why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import boto3
+import botocore.session
+from boto3.exceptions import Boto3Error
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .catalog import CATALOG_FILES
+from .config import GeneratorConfig, S3Config
+from .errors import S3UploadError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ssm import SSMClient
+
+    from .core import GenerationResult
+
+__all__ = [
+    "delete_keys",
+    "get_bytes",
+    "get_param",
+    "object_key",
+    "put_bytes",
+    "s3_client",
+    "s3_url",
+    "ssm_client",
+    "transfer_config",
+    "upload_file",
+    "upload_outputs",
+]
+
+log = logging.getLogger("fraud_detection.simulator")
+
+MIB = 1024 * 1024
+# Total attempts per request when neither AWS_MAX_ATTEMPTS nor the profile's max_attempts is set;
+# botocore's own default (3) gives up quickly on a long multi-GB upload.
+DEFAULT_MAX_ATTEMPTS = 5
+# boto3 wraps a transfer's ClientError in S3UploadFailedError (a Boto3Error).
+_AWS_ERRORS = (ClientError, BotoCoreError, Boto3Error)
+_DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
+
+
+def _session() -> tuple[boto3.session.Session, Config]:
+    """Return a session and client config resolved from the standard AWS settings only."""
+    core = botocore.session.get_session()
+    # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which the other SDKs and the CLI
+    # use (and prefer); pass it on so either works.
+    session = boto3.session.Session(
+        botocore_session=core, region_name=os.environ.get("AWS_REGION") or None
+    )
+    attempts = core.get_config_variable("max_attempts") or DEFAULT_MAX_ATTEMPTS
+    config = Config(retries={"mode": "standard", "total_max_attempts": int(attempts)})
+    return session, config
+
+
+def s3_client() -> S3Client:
+    """Return an S3 client: standard retries, endpoint/region/credentials from the environment."""
+    try:
+        session, config = _session()
+        return session.client("s3", config=config)
+    except (BotoCoreError, ValueError) as exc:
+        raise S3UploadError(f"cannot create an S3 client: {_cause(exc)}") from exc
+
+
+def ssm_client() -> SSMClient:
+    """Return an SSM client: standard retries, endpoint/region/credentials from the environment."""
+    try:
+        session, config = _session()
+        return session.client("ssm", config=config)
+    except (BotoCoreError, ValueError) as exc:
+        raise S3UploadError(f"cannot create an SSM client: {_cause(exc)}") from exc
+
+
+def get_param(name: str, client: SSMClient | None = None) -> str:
+    """Return the (decrypted) value of SSM parameter ``name``.
+
+    Raises ``S3UploadError`` naming the parameter when it is missing, empty or unreadable.
+    """
+    ssm = client or ssm_client()
+    try:
+        response = ssm.get_parameter(Name=name, WithDecryption=True)
+    except _AWS_ERRORS as exc:
+        if isinstance(exc, ClientError) and _code(exc) == "ParameterNotFound":
+            raise S3UploadError(
+                f"SSM parameter {name} not found"
+                f" (create it: aws ssm put-parameter --name {name} --type String --value BUCKET)"
+            ) from None
+        raise S3UploadError(f"cannot read SSM parameter {name}: {_cause(exc)}") from exc
+    value = response["Parameter"].get("Value", "").strip()
+    if not value:
+        raise S3UploadError(f"SSM parameter {name} is empty")
+    return value
+
+
+def object_key(prefix: str, *parts: str) -> str:
+    """Return ``prefix/part/...`` as an S3 key: no leading, trailing or doubled slashes."""
+    return "/".join(seg for part in (prefix, *parts) for seg in part.split("/") if seg)
+
+
+def s3_url(bucket: str, key: str) -> str:
+    """Return ``s3://bucket/key``."""
+    return f"s3://{bucket}/{key}"
+
+
+def transfer_config(settings: S3Config) -> TransferConfig:
+    """Return the managed-transfer config: multipart threshold and part size from ``settings``."""
+    return TransferConfig(
+        multipart_threshold=int(settings.multipart_threshold_mb * MIB),
+        multipart_chunksize=int(settings.multipart_chunksize_mb * MIB),
+        # The classic (s3transfer) manager aborts a failed multipart upload; pinning it keeps
+        # that guarantee whether or not awscrt happens to be installed.
+        preferred_transfer_client="classic",
+    )
+
+
+def upload_file(
+    local_path: str | Path,
+    bucket: str,
+    key: str,
+    settings: S3Config,
+    *,
+    client: S3Client | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Return once ``local_path`` is at ``s3://bucket/key`` and HEAD shows the same size.
+
+    A managed transfer: multipart (parts in parallel) above ``settings.multipart_threshold_mb``.
+    A failed multipart upload is aborted by s3transfer and a size mismatch deletes the object,
+    so a failure never leaves a partial object under ``key``. ``progress`` gets byte counts as
+    they are sent. Raises ``S3UploadError`` naming the file, the URL and the cause.
+    """
+    path = Path(local_path)
+    url = s3_url(bucket, key)
+    s3 = client or s3_client()
+    log.info("Uploading to S3: %s", url)
+    try:
+        s3.upload_file(str(path), bucket, key, Config=transfer_config(settings), Callback=progress)
+    except _AWS_ERRORS as exc:
+        raise S3UploadError(f"{path} -> {url}: {_cause(exc)}") from exc
+    # The size after the upload: a file that changed meanwhile must not pass as delivered.
+    _verify_size(s3, bucket, key, path.stat().st_size)
+    log.info("Upload complete: %s", url)
+
+
+def put_bytes(data: bytes, bucket: str, key: str, *, client: S3Client | None = None) -> None:
+    """Return once ``data`` is at ``s3://bucket/key`` (one PUT, so up to 5 GB) and HEAD agrees.
+
+    A single PUT is atomic: on failure nothing appears under ``key``. Raises ``S3UploadError``.
+    """
+    url = s3_url(bucket, key)
+    s3 = client or s3_client()
+    log.info("Uploading to S3: %s", url)
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=data)
+    except _AWS_ERRORS as exc:
+        raise S3UploadError(f"{url}: {_cause(exc)}") from exc
+    _verify_size(s3, bucket, key, len(data))
+    log.info("Upload complete: %s", url)
+
+
+def get_bytes(bucket: str, key: str, *, client: S3Client | None = None) -> bytes:
+    """Return the content of ``s3://bucket/key``; ``S3UploadError`` naming it if unreadable."""
+    s3 = client or s3_client()
+    try:
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except _AWS_ERRORS as exc:
+        raise S3UploadError(f"cannot read {s3_url(bucket, key)}: {_cause(exc)}") from exc
+
+
+def delete_keys(bucket: str, keys: Iterable[str], *, client: S3Client | None = None) -> list[str]:
+    """Return the keys that could not be deleted from ``bucket`` (missing keys count as deleted).
+
+    Best effort, for clean-up after another failure: logs a warning instead of raising.
+    """
+    pending = list(keys)
+    failed: list[str] = []
+    try:
+        s3 = client or s3_client()
+    except S3UploadError as exc:
+        log.warning("Could not delete %d object(s) from s3://%s: %s", len(pending), bucket, exc)
+        return pending
+    for start in range(0, len(pending), _DELETE_BATCH):
+        batch = pending[start : start + _DELETE_BATCH]
+        try:
+            response = s3.delete_objects(
+                Bucket=bucket, Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True}
+            )
+        except _AWS_ERRORS as exc:
+            log.warning("Could not delete from s3://%s: %s", bucket, _cause(exc))
+            failed += batch
+            continue
+        for error in response.get("Errors", []):
+            log.warning(
+                "Could not delete %s: %s",
+                s3_url(bucket, error.get("Key", "?")),
+                error.get("Message", error.get("Code", "")),
+            )
+            failed.append(error.get("Key", "?"))
+    return failed
+
+
+def upload_outputs(cfg: GeneratorConfig, result: GenerationResult) -> list[str]:
+    """Return the ``s3://`` URLs of the uploaded transactions and (v2) catalogs.
+
+    Transactions go to ``{prefix/}payments/year=YYYY/month=MM/{name}`` in the raw bucket (a
+    parts directory file by file, ``_manifest.json`` last), catalogs to
+    ``{prefix/}catalogues/{name}.parquet`` in the artifacts bucket. Bucket names are read
+    before anything is uploaded, so a missing parameter uploads nothing. Outputs already
+    written to an ``s3://`` out_dir are left where they are.
+    """
+    uploads = _planned_uploads(cfg, result, ssm_client())
+    if not uploads:
+        return []
+    s3 = s3_client()
+    for path, bucket, key in uploads:
+        upload_file(path, bucket, key, cfg.s3, client=s3)
+    return [s3_url(bucket, key) for _, bucket, key in uploads]
+
+
+def _planned_uploads(
+    cfg: GeneratorConfig, result: GenerationResult, ssm: SSMClient
+) -> list[tuple[Path, str, str]]:
+    """Return (local file, bucket, key) for every local output of ``result``."""
+    prefix = cfg.s3.prefix
+    uploads: list[tuple[Path, str, str]] = []
+    if isinstance(result.path, Path):
+        bucket = get_param(cfg.s3.raw_bucket_param, ssm)
+        base = object_key(prefix, result.partition, result.path.name)
+        uploads += [(f, bucket, object_key(base, rel)) for f, rel in _local_files(result.path)]
+    else:
+        log.info("Transactions already at %s: nothing to upload", result.path)
+    if isinstance(result.catalog_dir, Path):
+        bucket = get_param(cfg.s3.artifacts_bucket_param, ssm)
+        uploads += [
+            (result.catalog_dir / name, bucket, object_key(prefix, "catalogues", name))
+            for name in CATALOG_FILES.values()
+        ]
+    return uploads
+
+
+def _local_files(path: Path) -> list[tuple[Path, str]]:
+    """Return ``path`` itself, or each file under the directory ``path`` with its relative key.
+
+    Hidden (temporary) files are skipped and ``_``-files (the manifest) come last, so a reader
+    that waits for the manifest finds every part already there.
+    """
+    if not path.is_dir():
+        return [(path, "")]
+    files = [f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")]
+    files.sort(key=lambda f: (f.name.startswith("_"), f.as_posix()))
+    return [(f, f.relative_to(path).as_posix()) for f in files]
+
+
+def _verify_size(s3: S3Client, bucket: str, key: str, expected: int) -> None:
+    """Raise ``S3UploadError`` (after deleting the object) unless its size is ``expected``."""
+    url = s3_url(bucket, key)
+    try:
+        actual = s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
+    except _AWS_ERRORS as exc:
+        raise S3UploadError(f"{url}: cannot verify the upload: {_cause(exc)}") from exc
+    if actual == expected:
+        return
+    outcome = "deleted it"
+    try:
+        s3.delete_object(Bucket=bucket, Key=key)
+    except _AWS_ERRORS as exc:
+        outcome = f"deleting it failed too: {_cause(exc)}"
+    raise S3UploadError(
+        f"{url}: has {actual:,} bytes but the local data has {expected:,}; {outcome}"
+    )
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _cause(exc: BaseException) -> str:
+    """Return ``Code: message`` for an AWS error, ``Type: message`` for anything else."""
+    if isinstance(exc, Boto3Error) and isinstance(exc.__context__, ClientError):
+        exc = exc.__context__  # S3UploadFailedError repeats bucket and key; keep the cause
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code", "?"), error.get("Message", "")
+        return f"{code}: {message}" if message else str(code)
+    return f"{type(exc).__name__}: {exc}"

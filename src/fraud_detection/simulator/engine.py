@@ -27,7 +27,6 @@ from .chunk import generate_chunk
 from .config import GeneratorConfig, S3Location
 from .destination import parquet_bytes, write_bytes
 from .plan import ChunkPlan
-from .schema import arrow_schema
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -113,7 +112,7 @@ def run_chunk(
     if isinstance(output, InMemory):
         table = frame.to_arrow()
         return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, table=table)
-    data = parquet_bytes(frame, output.row_group_size, arrow_schema())
+    data = parquet_bytes(frame, output.row_group_size)
     if isinstance(output, Encoded):
         return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, parquet=data)
     name = part_name(chunk.index)

@@ -1,0 +1,60 @@
+"""Where a chunk's time goes: pyinstrument over in-process chunks, summed by stage."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _children_of(frame: Any, name: str) -> list[Any]:
+    """Return the children of every frame called ``name`` (depth-first)."""
+    found: list[Any] = []
+    stack = [frame]
+    while stack:
+        node = stack.pop()
+        if node.function == name:
+            found.extend(node.children)
+        else:
+            stack.extend(node.children)
+    return found
+
+
+def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
+    """Return (stage, seconds per chunk) for generating and encoding a 100k-row chunk."""
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")  # as in a worker
+    from pyinstrument import Profiler
+
+    from fraud_detection.simulator.catalog import Catalogs
+    from fraud_detection.simulator.config import load_config
+    from fraud_detection.simulator.engine import Encoded, run_chunk
+    from fraud_detection.simulator.plan import make_plan
+
+    cfg = load_config(ROOT / "generator_config.yaml")
+    plan = make_plan(cfg)[:chunks]
+    catalogs = Catalogs.build(cfg)
+    from fraud_detection.simulator import engine
+
+    engine._CACHED = ("bench", catalogs)
+    source = engine.CatalogSource(Path("."), "bench")
+    run_chunk(plan[0], cfg, source, Encoded(100_000))  # warm-up: pools, imports
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for chunk in plan:
+        run_chunk(chunk, cfg, source, Encoded(100_000))
+    profiler.stop()
+    root = profiler.last_session.root_frame() if profiler.last_session else None
+    totals: dict[str, float] = defaultdict(float)
+    for node in _children_of(root, "run_chunk"):
+        if node.function == "generate_chunk":
+            for inner in node.children:
+                totals[f"generate: {inner.function}"] += inner.time
+        else:
+            totals[node.function] += node.time
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    return [
+        (name, seconds / len(plan)) for name, seconds in ranked if seconds / len(plan) >= 0.0005
+    ]

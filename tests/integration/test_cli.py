@@ -149,13 +149,17 @@ def test_interrupted_run_leaves_nothing_at_the_final_path(tmp_path: Path) -> Non
         [sys.executable, "-m", "fraud_detection.simulator", "--config", str(path)],
         stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while not any(p.name.endswith(".tmp") for p in _files(out)):
         assert time.monotonic() < deadline and proc.poll() is None, "run never started writing"
         time.sleep(0.05)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
+    try:
+        _, stderr = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"the interrupted run did not exit: {proc.communicate()[1]}")
     assert proc.returncode == 130, stderr
     assert "Interrupted" in stderr
     assert _files(out) == []  # no final file, no temporary file, no catalogs

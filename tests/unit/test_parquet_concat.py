@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -82,3 +83,26 @@ def test_large_string_columns_and_many_groups() -> None:
     frame = pl.DataFrame(pa.table({"s": strings}))
     data = _concat([parquet_bytes(frame, 1_000) for _ in range(20)])
     assert pl.read_parquet(io.BytesIO(data)).equals(pl.concat([frame] * 20))
+
+
+def test_appending_files_equals_appending_bytes(tmp_path: Path) -> None:
+    frames = [_frame(seed, rows) for seed, rows in ((1, 3_000), (2, 20), (3, 4_567))]
+    blobs = [parquet_bytes(f, 1_000) for f in frames]
+    paths = []
+    for i, blob in enumerate(blobs):
+        paths.append(tmp_path / f"c{i}.parquet")
+        paths[-1].write_bytes(blob)
+    with (tmp_path / "out.parquet").open("wb") as sink:
+        writer = ParquetConcatenator(sink)
+        for path in paths:
+            writer.append_file(path)
+        writer.finish()
+    assert (tmp_path / "out.parquet").read_bytes() == _concat(blobs)
+    assert pl.read_parquet(tmp_path / "out.parquet").equals(pl.concat(frames))
+
+
+def test_appending_a_file_that_is_not_parquet(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.parquet"
+    bogus.write_bytes(b"PAR1 but then nothing sensible at all")
+    with pytest.raises(ParquetFormatError, match="not a Parquet file"):
+        ParquetConcatenator(io.BytesIO()).append_file(bogus)

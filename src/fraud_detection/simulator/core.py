@@ -224,15 +224,24 @@ def _write_single(
     path = output_path(cfg, today)
     assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
     frauds = 0
-    output = Encoded(cfg.catalog.parquet_row_group_size)
-    with ParquetFileWriter(path) as writer:
-        for result in _tracked(run_chunks(cfg, plan, source, output), len(plan), progress):
-            assert result.parquet is not None
-            writer.append(result.parquet)
-            frauds += result.fraud_count
-        if catalogs:
-            catalogs.commit()
-        writer.commit()
+    # Workers that share this file system hand over files, not bytes through a pipe.
+    shared_fs = cfg.engine == "local" or not cfg.dask.scheduler_address
+    spool = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.chunks") if shared_fs else None
+    try:
+        if spool is not None:
+            spool.mkdir(parents=True)
+        output = Encoded(cfg.catalog.parquet_row_group_size, spool)
+        with ParquetFileWriter(path) as writer:
+            for result in _tracked(run_chunks(cfg, plan, source, output), len(plan), progress):
+                assert result.parquet is not None
+                writer.append(result.parquet)
+                frauds += result.fraud_count
+            if catalogs:
+                catalogs.commit()
+            writer.commit()
+    finally:
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
     return path, writer.rows, frauds, []
 
 

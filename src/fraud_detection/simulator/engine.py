@@ -46,9 +46,14 @@ class InMemory:
 
 @dataclass(frozen=True)
 class Encoded:
-    """Workers return each chunk encoded as a Parquet file, for the driver to concatenate."""
+    """Workers encode each chunk as a Parquet file, for the driver to concatenate.
+
+    With a ``spool`` directory (a file system the driver shares) the worker writes the file
+    there and returns its path, so 14 MB per chunk never go through a pipe; else the bytes.
+    """
 
     row_group_size: int
+    spool: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class ChunkResult:
     fraud_count: int
     seconds: float
     table: pa.Table | None = None
-    parquet: bytes | None = None
+    parquet: bytes | Path | None = None
     part: PartInfo | None = None
 
 
@@ -114,7 +119,11 @@ def run_chunk(
         return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, table=table)
     data = parquet_bytes(frame, output.row_group_size)
     if isinstance(output, Encoded):
-        return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, parquet=data)
+        encoded: bytes | Path = data
+        if output.spool is not None:
+            encoded = output.spool / f"chunk-{chunk.index:05d}.parquet"
+            encoded.write_bytes(data)
+        return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, parquet=encoded)
     name = part_name(chunk.index)
     write_bytes(output.location, name, data)
     part = PartInfo(name, rows, frauds, hashlib.sha256(data).hexdigest(), len(data))

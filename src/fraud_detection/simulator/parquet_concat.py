@@ -8,11 +8,15 @@ its footer (Thrift compact protocol) shifted by where they land. Files must shar
 
 from __future__ import annotations
 
+import io
+import os
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 MAGIC = b"PAR1"
+_TAIL_GUESS = 64 * 1024  # footers of a 24-column chunk are a few KB
 
 # Thrift compact protocol element types.
 _STOP, _TRUE, _FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY, _LIST, _SET, _MAP, _STRUCT = range(
@@ -203,6 +207,31 @@ def encode_footer(meta: list[Field]) -> bytes:
     return bytes(writer.out) + struct.pack("<I", len(writer.out)) + MAGIC
 
 
+def _copy_range(source: BinaryIO, sink: BinaryIO, offset: int, count: int) -> None:
+    """Copy ``count`` bytes of ``source`` from ``offset`` to the end of ``sink``."""
+    try:
+        src, dst = source.fileno(), sink.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        src = dst = -1
+    if src >= 0 and dst >= 0 and hasattr(os, "copy_file_range"):
+        done = 0
+        while done < count:
+            copied = os.copy_file_range(src, dst, count - done, offset + done)
+            if copied == 0:
+                break
+            done += copied
+        if done == count:
+            return
+        offset, count = offset + done, count - done
+    source.seek(offset)
+    while count > 0:
+        block = source.read(min(count, 1 << 24))
+        if not block:
+            raise ParquetFormatError("file ended before its footer said")
+        sink.write(block)
+        count -= len(block)
+
+
 class ParquetConcatenator:
     """Append whole Parquet files (as bytes) to ``sink``; ``finish`` writes the merged footer."""
 
@@ -218,6 +247,35 @@ class ParquetConcatenator:
     def append(self, data: bytes) -> None:
         """Copy the row groups of the Parquet file ``data`` to the end of the output."""
         meta, footer_start = read_footer(data)
+        self._take_footer(meta)
+        body = memoryview(data)[len(MAGIC) : footer_start]
+        self.sink.write(body)
+        self.position += len(body)
+
+    def append_file(self, path: Path) -> None:
+        """Copy the row groups of the Parquet file at ``path`` (kernel-side copy where possible)."""
+        size = path.stat().st_size
+        with path.open("rb") as source:
+            source.seek(max(size - _TAIL_GUESS, 0))
+            tail = source.read()
+            length = int.from_bytes(tail[-8:-4], "little") if len(tail) >= 8 else -1
+            if length < 0 or length + 12 > size or tail[-4:] != MAGIC:
+                raise ParquetFormatError(f"{path}: not a Parquet file (or an encrypted one)")
+            if length + 8 > len(tail):  # a footer larger than the guess: read it whole
+                source.seek(max(size - 8 - length, 0))
+                tail = source.read()
+            source.seek(0)
+            if source.read(len(MAGIC)) != MAGIC:
+                raise ParquetFormatError(f"{path}: not a Parquet file")
+            meta, _ = read_footer(MAGIC + tail[-8 - length :])
+            body = size - 8 - length - len(MAGIC)
+            self._take_footer(meta)
+            self.sink.flush()
+            _copy_range(source, self.sink, len(MAGIC), body)
+        self.position += body
+
+    def _take_footer(self, meta: list[Field]) -> None:
+        """Check the schema and keep the row groups, offsets shifted to where they land."""
         schema = _get(meta, _FILE_SCHEMA)
         if self.meta is None:
             self.meta, self.schema = meta, schema.value if schema else None
@@ -236,9 +294,6 @@ class ParquetConcatenator:
             self.row_groups.append(group)
         num_rows = _get(meta, _FILE_NUM_ROWS)
         self.rows += int(num_rows.value) if num_rows else 0
-        body = memoryview(data)[len(MAGIC) : footer_start]
-        self.sink.write(body)
-        self.position += len(body)
 
     def finish(self) -> None:
         """Write the footer that lists every appended row group."""

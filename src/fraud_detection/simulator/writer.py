@@ -34,10 +34,14 @@ class ParquetFileWriter:
     def rows(self) -> int:
         return self._parquet.rows
 
-    def append(self, parquet: bytes) -> None:
-        """Append the row groups of one encoded Parquet chunk."""
+    def append(self, parquet: bytes | Path) -> None:
+        """Append the row groups of one encoded Parquet chunk (bytes, or a file then deleted)."""
         assert self._file is not None, "writer already closed"
-        self._parquet.append(parquet)
+        if isinstance(parquet, Path):
+            self._parquet.append_file(parquet)
+            parquet.unlink()
+        else:
+            self._parquet.append(parquet)
 
     def commit(self) -> Path:
         """Write the footer, close the file and move it to its final path; return that path."""

@@ -112,9 +112,16 @@ _PURPOSES = (
 
 
 def generate_chunk(
-    chunk: ChunkPlan, cfg: GeneratorConfig, catalogs: Catalogs | None
+    chunk: ChunkPlan,
+    cfg: GeneratorConfig,
+    catalogs: Catalogs | None,
+    user_agents: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
-    """Return the chunk's transactions: labeled, sorted by time, in the output schema."""
+    """Return the chunk's transactions: labeled, sorted by time, in the output schema.
+
+    ``user_agents`` is the pool built once by the driver (so workers need not import Faker);
+    by default the same pool is built here.
+    """
     rng = {p: stream(cfg.seed, p, chunk.index) for p in _PURPOSES}
     if cfg.realism == "v1":
         catalogs = Catalogs.build(cfg, chunk.index)
@@ -144,7 +151,7 @@ def generate_chunk(
     devices = list(cfg.feature.device_types)
     device_w = np.array(list(cfg.feature.device_types.values()))
     has_device = rng["device_id"].random(n) >= DEVICE_ID_NULL_SHARE
-    ua_pool = user_agent_pool()
+    ua_pool = pl.Series(user_agents or user_agent_pool(), dtype=pl.String)
     frame = pl.DataFrame(
         {
             "transaction_id": pl.Series(uuid4_array(rng["transaction_id"], n)),

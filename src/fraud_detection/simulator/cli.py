@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .config import GeneratorConfig, load_config
-from .errors import ConfigError, S3UploadError
+from .errors import ConfigError, S3UploadError, SimulatorError
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -117,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except S3UploadError as exc:
         log.error("S3 upload failed: %s", exc)
         return EXIT_S3
+    except SimulatorError as exc:  # e.g. the report could not read what was written
+        log.error("Error: %s", exc)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         log.error("Interrupted: nothing was written at the final path")
         return EXIT_INTERRUPTED

@@ -15,7 +15,8 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -30,12 +31,15 @@ from .engine import (
     CatalogSource,
     ChunkResult,
     Encoded,
+    Engine,
     InMemory,
+    Output,
     PartInfo,
     PartSink,
+    open_engine,
     part_name,
-    run_chunks,
 )
+from .features import user_agent_pool
 from .plan import ChunkPlan, make_plan
 from .progress import Progress
 from .schema import polars_schema, transaction_columns
@@ -73,6 +77,7 @@ class GenerationResult:
     seconds: float
     run_date: date
     parts: list[PartInfo] = field(default_factory=list)
+    report: tuple[Path, Path] | None = None
 
     @property
     def partition(self) -> str:
@@ -162,21 +167,43 @@ def _tracked(
     progress.close()
 
 
+@dataclass
+class _Job:
+    """One run: the plan, a started engine, the staged catalogs and the pools chunks share."""
+
+    cfg: GeneratorConfig
+    plan: list[ChunkPlan]
+    engine: Engine
+    catalogs: _Catalogs | None
+    user_agents: tuple[str, ...]
+
+    def map(self, output: Output) -> Iterator[ChunkResult]:
+        source = self.catalogs.source if self.catalogs else None
+        return self.engine.map(self.plan, source, output, self.user_agents)
+
+
+@contextmanager
+def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
+    """Yield a run's job; the workers start first, so they boot while catalogs are built."""
+    plan = make_plan(cfg)
+    with open_engine(cfg, len(plan)) as engine:
+        catalogs = _Catalogs(cfg) if cfg.realism == "v2" else None
+        try:
+            yield _Job(cfg, plan, engine, catalogs, user_agent_pool())
+        finally:
+            if catalogs:
+                catalogs.discard()
+
+
 def generate_dataframe(cfg: GeneratorConfig) -> pl.DataFrame:
     """Return the whole dataset as one DataFrame (v2 also writes ``{out_dir}/catalog/``).
 
     Holds every row in memory: for large datasets use ``generate_to_parquet``.
     """
-    catalogs = _Catalogs(cfg) if cfg.realism == "v2" else None
-    try:
-        plan = make_plan(cfg)
-        source = catalogs.source if catalogs else None
-        tables = [r.table for r in run_chunks(cfg, plan, source, InMemory()) if r.table is not None]
-        if catalogs:
-            catalogs.commit()
-    finally:
-        if catalogs:
-            catalogs.discard()
+    with _job(cfg) as job:
+        tables = [r.table for r in job.map(InMemory()) if r.table is not None]
+        if job.catalogs:
+            job.catalogs.commit()
     if not tables:
         return pl.DataFrame(schema=polars_schema())
     return pl.concat([pl.DataFrame(t) for t in tables], rechunk=False)
@@ -196,31 +223,33 @@ def generate_to_parquet(
     """
     start = time.perf_counter()
     today = today or date.today()
-    plan = make_plan(cfg)
     progress = progress or Progress(cfg.total_rows)
-    catalogs = _Catalogs(cfg) if cfg.realism == "v2" else None
-    try:
-        source = catalogs.source if catalogs else None
-        if cfg.output.layout == "parts":
-            path, rows, frauds, parts = _write_parts(cfg, plan, source, today, progress, catalogs)
-        else:
-            path, rows, frauds, parts = _write_single(cfg, plan, source, today, progress, catalogs)
-    finally:
-        if catalogs:
-            catalogs.discard()
-    catalog_dir = catalogs.final if catalogs else None
+    with _job(cfg) as job:
+        write = _write_parts if cfg.output.layout == "parts" else _write_single
+        path, rows, frauds, parts = write(job, today, progress)
+        catalog_dir = job.catalogs.final if job.catalogs else None
     seconds = time.perf_counter() - start
-    return GenerationResult(path, rows, frauds, catalog_dir, seconds, today, parts)
+    result = GenerationResult(path, rows, frauds, catalog_dir, seconds, today, parts)
+    return _with_report(cfg, result) if cfg.report else result
+
+
+def _with_report(cfg: GeneratorConfig, result: GenerationResult) -> GenerationResult:
+    """Return ``result`` with the report written (``report: true``); local outputs only."""
+    if not isinstance(result.path, Path):
+        log.warning("report: skipped, %s is not local (run fraud-report on a copy)", result.path)
+        return result
+    from .report import write_report  # matplotlib and scikit-learn: only when asked for
+
+    catalog_dir = result.catalog_dir if isinstance(result.catalog_dir, Path) else None
+    report = write_report(result.path, catalog_dir=catalog_dir, config=cfg)
+    log.info("Report: %s", report[0])
+    return replace(result, report=report)
 
 
 def _write_single(
-    cfg: GeneratorConfig,
-    plan: list[ChunkPlan],
-    source: CatalogSource | None,
-    today: date,
-    progress: Progress,
-    catalogs: _Catalogs | None,
+    job: _Job, today: date, progress: Progress
 ) -> tuple[Path, int, int, list[PartInfo]]:
+    cfg = job.cfg
     path = output_path(cfg, today)
     assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
     frauds = 0
@@ -232,12 +261,12 @@ def _write_single(
             spool.mkdir(parents=True)
         output = Encoded(cfg.catalog.parquet_row_group_size, spool)
         with ParquetFileWriter(path) as writer:
-            for result in _tracked(run_chunks(cfg, plan, source, output), len(plan), progress):
+            for result in _tracked(job.map(output), len(job.plan), progress):
                 assert result.parquet is not None
                 writer.append(result.parquet)
                 frauds += result.fraud_count
-            if catalogs:
-                catalogs.commit()
+            if job.catalogs:
+                job.catalogs.commit()
             writer.commit()
     finally:
         if spool is not None:
@@ -246,13 +275,9 @@ def _write_single(
 
 
 def _write_parts(
-    cfg: GeneratorConfig,
-    plan: list[ChunkPlan],
-    source: CatalogSource | None,
-    today: date,
-    progress: Progress,
-    catalogs: _Catalogs | None,
+    job: _Job, today: date, progress: Progress
 ) -> tuple[Location, int, int, list[PartInfo]]:
+    cfg, plan = job.cfg, job.plan
     final = output_path(cfg, today)
     if isinstance(final, Path):
         stage: Location = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -261,13 +286,13 @@ def _write_parts(
     parts: list[PartInfo] = []
     try:
         sink = PartSink(stage, cfg.catalog.parquet_row_group_size)
-        for result in _tracked(run_chunks(cfg, plan, source, sink), len(plan), progress):
+        for result in _tracked(job.map(sink), len(plan), progress):
             assert result.part is not None
             parts.append(result.part)
         manifest = _manifest(cfg, parts, today)
         write_bytes(stage, MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
-        if catalogs:
-            catalogs.commit()
+        if job.catalogs:
+            job.catalogs.commit()
         if isinstance(stage, Path) and isinstance(final, Path):
             _replace_dir(stage, final)
     except BaseException:

@@ -1,6 +1,6 @@
 """Engines run the chunk function and hand results back in chunk order.
 
-A chunk is a pure function of (config, chunk plan, catalogs), so any engine gives the same rows.
+A chunk is a pure function of (config, chunk plan, catalogs, pools): any engine, same rows.
 ``local`` is the spec's ``multiprocessing`` pool; ``dask`` maps the same function over a
 ``dask.distributed`` cluster. Both keep at most ``2 x workers`` chunks in flight, so memory
 stays O(batch_size x workers) whatever ``total_rows`` is.
@@ -108,11 +108,15 @@ def part_name(index: int) -> str:
 
 
 def run_chunk(
-    chunk: ChunkPlan, cfg: GeneratorConfig, source: CatalogSource | None, output: Output
+    chunk: ChunkPlan,
+    cfg: GeneratorConfig,
+    source: CatalogSource | None,
+    output: Output,
+    user_agents: tuple[str, ...] | None = None,
 ) -> ChunkResult:
     """Return one chunk generated and delivered as ``output`` asks."""
     start = time.perf_counter()
-    frame = generate_chunk(chunk, cfg, catalogs_for(source))
+    frame = generate_chunk(chunk, cfg, catalogs_for(source), user_agents)
     rows, frauds = frame.height, int(frame["label_fraud"].sum())
     if isinstance(output, InMemory):
         table = frame.to_arrow()
@@ -130,9 +134,8 @@ def run_chunk(
     return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, part=part)
 
 
-def _init_worker(source: CatalogSource | None) -> None:
-    """Pool initializer: load the shared catalogs once per worker process."""
-    catalogs_for(source)
+def _init_worker() -> None:
+    """Pool initializer: unpickling it imported this module, and so NumPy, Polars, PyArrow."""
 
 
 @contextmanager
@@ -180,57 +183,91 @@ class _AsyncResult:
         return value
 
 
-def run_local(
-    cfg: GeneratorConfig,
-    plan: Sequence[ChunkPlan],
-    source: CatalogSource | None,
-    output: Output,
-) -> Iterator[ChunkResult]:
-    """Yield every chunk's result in order, using ``cfg.num_workers`` processes."""
-    workers = min(cfg.num_workers, len(plan))
-    if workers <= 1:
+class Engine(Protocol):
+    """Runs chunk functions somewhere; ``map`` yields results in plan order."""
+
+    def map(
+        self,
+        plan: Sequence[ChunkPlan],
+        source: CatalogSource | None,
+        output: Output,
+        user_agents: tuple[str, ...],
+    ) -> Iterator[ChunkResult]: ...
+
+
+class _InProcess:
+    def __init__(self, cfg: GeneratorConfig) -> None:
+        self.cfg = cfg
+
+    def map(
+        self,
+        plan: Sequence[ChunkPlan],
+        source: CatalogSource | None,
+        output: Output,
+        user_agents: tuple[str, ...],
+    ) -> Iterator[ChunkResult]:
         for chunk in plan:
-            yield run_chunk(chunk, cfg, source, output)
+            yield run_chunk(chunk, self.cfg, source, output, user_agents)
+
+
+class _Pool:
+    def __init__(self, cfg: GeneratorConfig, pool: Any, workers: int) -> None:
+        self.cfg, self.pool, self.workers = cfg, pool, workers
+
+    def map(
+        self,
+        plan: Sequence[ChunkPlan],
+        source: CatalogSource | None,
+        output: Output,
+        user_agents: tuple[str, ...],
+    ) -> Iterator[ChunkResult]:
+        def submit(chunk: ChunkPlan) -> _Pending:
+            args = (chunk, self.cfg, source, output, user_agents)
+            return _AsyncResult(self.pool.apply_async(run_chunk, args))
+
+        return _in_order(submit, plan, 2 * self.workers)
+
+
+class _Dask:
+    def __init__(self, cfg: GeneratorConfig, client: Any) -> None:
+        self.cfg, self.client = cfg, client
+
+    def map(
+        self,
+        plan: Sequence[ChunkPlan],
+        source: CatalogSource | None,
+        output: Output,
+        user_agents: tuple[str, ...],
+    ) -> Iterator[ChunkResult]:
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+        def submit(chunk: ChunkPlan) -> _Pending:
+            args = (chunk, self.cfg, source, output, user_agents)
+            future: _Pending = self.client.submit(run_chunk, *args, pure=False)
+            return future
+
+        return _in_order(submit, plan, 2 * workers)
+
+
+@contextmanager
+def open_engine(cfg: GeneratorConfig, chunks: int) -> Iterator[Engine]:
+    """Yield the configured engine, started: workers boot while the caller builds catalogs."""
+    if cfg.engine == "dask":
+        from .dask_engine import dask_client
+
+        with dask_client(cfg) as client:
+            yield _Dask(cfg, client)
+        return
+    workers = min(cfg.num_workers, chunks)
+    if workers <= 1:
+        yield _InProcess(cfg)
         return
     ctx = mp.get_context("spawn")  # fork and Polars' thread pool do not mix
     with single_threaded_polars():
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(source,))
+        pool = ctx.Pool(workers, initializer=_init_worker)
     try:
-        yield from _in_order(
-            lambda c: _AsyncResult(pool.apply_async(run_chunk, (c, cfg, source, output))),
-            plan,
-            2 * workers,
-        )
+        yield _Pool(cfg, pool, workers)
         pool.close()
     finally:
         pool.terminate()
         pool.join()
-
-
-def run_dask(
-    cfg: GeneratorConfig,
-    plan: Sequence[ChunkPlan],
-    source: CatalogSource | None,
-    output: Output,
-) -> Iterator[ChunkResult]:
-    """Yield every chunk's result in order, computed on a dask.distributed cluster."""
-    from .dask_engine import dask_client
-
-    with dask_client(cfg) as client:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        yield from _in_order(
-            lambda c: client.submit(run_chunk, c, cfg, source, output, pure=False),
-            plan,
-            2 * workers,
-        )
-
-
-def run_chunks(
-    cfg: GeneratorConfig,
-    plan: Sequence[ChunkPlan],
-    source: CatalogSource | None,
-    output: Output,
-) -> Iterator[ChunkResult]:
-    """Yield every chunk's result in plan order on the configured engine."""
-    engine = run_dask if cfg.engine == "dask" else run_local
-    return engine(cfg, plan, source, output)

@@ -10,7 +10,6 @@ from functools import cache
 import numpy as np
 import polars as pl
 import pyarrow as pa
-from faker import Faker
 
 from .config import FeatureConfig
 
@@ -66,11 +65,13 @@ def ipv4_series(rng: np.random.Generator, n: int) -> pl.Series:
 
 
 @cache
-def user_agent_pool() -> pl.Series:
+def user_agent_pool() -> tuple[str, ...]:
     """Return a fixed pool of realistic user agents (Faker, seeded, built once per process)."""
+    from faker import Faker  # slow to import: only where a pool is built
+
     fake = Faker()
     fake.seed_instance(_POOL_SEED)
-    return pl.Series("user_agent", [fake.user_agent() for _ in range(USER_AGENT_POOL_SIZE)])
+    return tuple(fake.user_agent() for _ in range(USER_AGENT_POOL_SIZE))
 
 
 def pick(values: tuple[str, ...] | list[str], idx: np.ndarray) -> pl.Series:

@@ -1,0 +1,212 @@
+"""Build the report (every section as JSON-ready data plus PNGs) and write its two files."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..config import GeneratorConfig
+from .catalogcheck import catalog_check
+from .dataset import Prepared, check_catalog_dir, find_catalog_dir, open_dataset, prepare
+from .errors import ReportInputError
+from .fidelity import fidelity
+from .figures import render
+from .html import render_html
+from .leakage import leakage
+from .model import baseline_model
+from .overview import overview, schema_check
+from .plotdata import dataset_plots, entity_counts, plot
+from .split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED, time_split
+from .values import jsonable
+
+log = logging.getLogger("fraud_detection.simulator.report")
+
+REPORT_VERSION = 1
+HTML_NAME, JSON_NAME = "report.html", "report.json"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """Knobs of the report: the row cap of the leakage/model sample and its seed."""
+
+    max_model_rows: int = DEFAULT_MAX_MODEL_ROWS
+    seed: int = DEFAULT_SEED
+
+
+@dataclass
+class Report:
+    """The report's data (what report.json holds) and the PNG of each plot by name."""
+
+    data: dict[str, Any]
+    images: dict[str, bytes | None] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """Return report.json's text."""
+        return json.dumps(self.data, indent=2, allow_nan=False) + "\n"
+
+    def to_html(self) -> str:
+        """Return report.html's text."""
+        return render_html(self.data, self.images)
+
+
+class _Timer:
+    """Runs report stages, logging and recording how long each took."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def run(self, name: str, stage: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        result = stage()
+        self.seconds[name] = round(time.perf_counter() - start, 3)
+        log.info("%s: %.1f s", name, self.seconds[name])
+        return result
+
+
+def resolve_catalog(dataset: Path, catalog_dir: Path | None) -> Path | None:
+    """Return the catalog directory to use: the one given (checked) or one found nearby."""
+    if catalog_dir is not None:
+        return check_catalog_dir(Path(catalog_dir))
+    return find_catalog_dir(dataset)
+
+
+def _dataset_sections(
+    timer: _Timer,
+    data: Prepared,
+    ov: dict[str, Any],
+    catalogs: Path | None,
+    config: GeneratorConfig | None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return (fidelity and catalog sections, dataset plot entries): whole-dataset work."""
+    counts = timer.run("entity counts", lambda: entity_counts(data))
+    sections: dict[str, Any] = {"fidelity": None, "catalog_check": None}
+    if config is not None:
+        sections["fidelity"] = timer.run("fidelity", lambda: fidelity(config, data, ov, counts))
+    plots = timer.run("plot data", lambda: dataset_plots(data, counts, ov, config))
+    if catalogs is not None:
+        sections["catalog_check"], risk_plot = timer.run(
+            "catalog check", lambda: catalog_check(data, catalogs)
+        )
+        plots.append(risk_plot)
+    return sections, plots
+
+
+def _analysis_sections(
+    timer: _Timer, data: Prepared, rows: int, settings: ReportSettings
+) -> dict[str, Any]:
+    """Return the leakage and model sections: both on the time-ordered split."""
+    split = timer.run(
+        "split", lambda: time_split(data, rows, settings.max_model_rows, settings.seed)
+    )
+    return {
+        "leakage": timer.run("leakage", lambda: leakage(split)),
+        "model": timer.run("model", lambda: baseline_model(split, data.lf, settings.seed)),
+    }
+
+
+def build_report(
+    dataset: str | Path,
+    catalog_dir: Path | None = None,
+    config: GeneratorConfig | None = None,
+    settings: ReportSettings | None = None,
+) -> Report:
+    """Return the report of ``dataset``; raise ``ReportInputError`` when it is unusable."""
+    settings = settings or ReportSettings()
+    timer = _Timer()
+    ds = open_dataset(dataset)
+    catalogs = resolve_catalog(ds.path, catalog_dir)
+    data = prepare(ds)
+    ov = timer.run("overview", lambda: overview(ds, data))
+    if ov["rows"] == 0:
+        raise ReportInputError(f"{ds.path}: dataset has no rows")
+    sections, plots = _dataset_sections(timer, data, ov, catalogs, config)
+    report: dict[str, Any] = {
+        "report_version": REPORT_VERSION,
+        "settings": {"max_model_rows": settings.max_model_rows, "seed": settings.seed},
+        "overview": ov,
+        "schema_check": schema_check(ds.schema),
+        "unusable_columns": list(data.unusable),
+        **sections,
+        **_analysis_sections(timer, data, ov["rows"], settings),
+    }
+    report["plots"] = jsonable(plots + analysis_plots(report))
+    images = timer.run("figures", lambda: {p["name"]: render(p) for p in report["plots"]})
+    report["timings_s"] = timer.seconds
+    return Report(jsonable(report), images)
+
+
+def analysis_plots(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the leakage and model figures' entries (their data is in those sections)."""
+    leak = report["leakage"]
+    entries = [
+        plot(
+            "leakage_auc", "Single-column ROC AUC on the test rows", "leakage",
+            {"columns": leak["columns"], "warn_separation": leak["warn_separation"]},
+            section="leakage",
+        )
+    ]  # fmt: skip
+    models = report["model"].get("models")
+    if models:
+        data = {"models": models, "base_rate": report["model"]["test_base_rate"]}
+        entries.append(plot("model_curves", "ROC and PR curves", "model", data, section="model"))
+    return entries
+
+
+def default_out_dir(dataset: Path) -> Path:
+    """Return where the report goes by default, never inside a lake partition.
+
+    ``{out_dir}/reports/{dataset name}/`` for a dataset in the generator's
+    ``{out_dir}/payments/year=YYYY/month=MM/`` layout (Spark or Athena reading the partition
+    would trip over an HTML file there), else a ``{name}_report/`` folder beside the dataset.
+    """
+    resolved = dataset.resolve()
+    name = resolved.name.removesuffix(".parquet")
+    for ancestor in resolved.parents:
+        if ancestor.name == "payments":
+            return ancestor.parent / "reports" / name
+    return resolved.parent / f"{name}_report"
+
+
+def _write_atomically(files: dict[Path, str]) -> None:
+    """Write each text to a hidden temporary sibling, then rename all into place."""
+    temps = {path: path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp") for path in files}
+    try:
+        for path, text in files.items():
+            temps[path].write_text(text, encoding="utf-8")
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+
+
+def write_report(
+    dataset: Path,
+    out_dir: Path | None = None,
+    catalog_dir: Path | None = None,
+    config: GeneratorConfig | None = None,
+    *,
+    max_model_rows: int = DEFAULT_MAX_MODEL_ROWS,
+) -> tuple[Path, Path]:
+    """Return (report.html, report.json) after writing the report of ``dataset`` to ``out_dir``.
+
+    ``out_dir`` defaults to ``default_out_dir(dataset)``. The catalog
+    directory defaults to the nearest ``catalog/`` above the dataset. Nothing is written
+    unless the whole report succeeds. Raises ``ReportInputError`` for an unusable dataset.
+    """
+    dataset = Path(dataset)
+    settings = ReportSettings(max_model_rows=max_model_rows)
+    report = build_report(dataset, catalog_dir, config, settings)
+    target = Path(out_dir) if out_dir is not None else default_out_dir(dataset)
+    target.mkdir(parents=True, exist_ok=True)
+    html_path, json_path = target / HTML_NAME, target / JSON_NAME
+    _write_atomically({html_path: report.to_html(), json_path: report.to_json()})
+    return html_path, json_path

@@ -39,8 +39,8 @@ def test_cli_writes_the_dataset_and_logs_the_spec_messages(
 def test_flags_override_the_config(config_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "elsewhere"
     code = main(
-        ["--config", str(config_file), "--num-workers", "2", "--batch-size", "3000",
-         "--realism", "v1", "--total-rows", "9000", "--out-dir", str(out), "--log-level", "warning"]
+        ["--config", str(config_file), "--num-workers", "2", "--batch-size", "3e3",
+         "--realism", "v1", "--total-rows", "9_000", "--out-dir", str(out), "--log-level", "warning"]
     )  # fmt: skip
     assert code == 0
     files = _files(out)

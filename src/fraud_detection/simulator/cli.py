@@ -32,6 +32,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"Config error: {message}\n")
 
 
+def _integer(text: str) -> int:
+    """Parse ``1000000``, ``1_000_000`` or ``1e6`` (what a tired user types) as an integer."""
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_integer():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fraud-simulator",
@@ -44,12 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level", default="INFO", type=str.upper, choices=_LEVELS, help="default: INFO"
     )
-    parser.add_argument("--num-workers", type=int, help="override num_workers")
-    parser.add_argument("--batch-size", type=int, help="override batch_size (rows per chunk)")
+    parser.add_argument("--num-workers", type=_integer, help="override num_workers")
+    parser.add_argument("--batch-size", type=_integer, help="override batch_size (rows per chunk)")
     parser.add_argument("--realism", choices=("v1", "v2"), help="override realism")
     parser.add_argument("--engine", choices=("local", "dask"), help="override engine")
-    parser.add_argument("--total-rows", type=int, help="override total_rows")
-    parser.add_argument("--seed", type=int, help="override seed")
+    parser.add_argument("--total-rows", type=_integer, help="override total_rows")
+    parser.add_argument("--seed", type=_integer, help="override seed")
     parser.add_argument("--out-dir", help="override out_dir")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

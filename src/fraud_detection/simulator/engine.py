@@ -14,7 +14,7 @@ import multiprocessing as mp
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,22 +156,48 @@ class _Pending(Protocol):
     def result(self) -> ChunkResult: ...
 
 
-def _in_order(
-    submit: Callable[[ChunkPlan], _Pending], plan: Sequence[ChunkPlan], window: int
-) -> Iterator[ChunkResult]:
-    """Yield results in plan order with at most ``window`` chunks submitted and not yet taken."""
-    pending: deque[_Pending] = deque()
-    todo = iter(plan)
-    for chunk in todo:
-        pending.append(submit(chunk))
-        if len(pending) >= window:
-            break
-    while pending:
-        result = pending.popleft().result()
-        nxt = next(todo, None)
-        if nxt is not None:
-            pending.append(submit(nxt))
-        yield result
+TaskArgs = tuple[ChunkPlan, GeneratorConfig, "CatalogSource | None", Output, tuple[str, ...]]
+
+
+class Engine:
+    """Runs ``run_chunk`` somewhere; ``map`` yields results in plan order, ``window`` in flight."""
+
+    def __init__(self, cfg: GeneratorConfig, window: int = 1) -> None:
+        self.cfg, self.window = cfg, window
+
+    def submit(self, args: TaskArgs) -> _Pending:
+        raise NotImplementedError
+
+    def map(
+        self,
+        plan: Sequence[ChunkPlan],
+        source: CatalogSource | None,
+        output: Output,
+        user_agents: tuple[str, ...],
+    ) -> Iterator[ChunkResult]:
+        cfg = self.cfg
+        pending: deque[_Pending] = deque()
+        todo = iter(plan)
+        for chunk in todo:
+            pending.append(self.submit((chunk, cfg, source, output, user_agents)))
+            if len(pending) >= self.window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(self.submit((nxt, cfg, source, output, user_agents)))
+            yield result
+
+
+class _Deferred:
+    """Runs the chunk in this process when its result is asked for."""
+
+    def __init__(self, args: TaskArgs) -> None:
+        self.args = args
+
+    def result(self) -> ChunkResult:
+        return run_chunk(*self.args)
 
 
 class _AsyncResult:
@@ -183,70 +209,28 @@ class _AsyncResult:
         return value
 
 
-class Engine(Protocol):
-    """Runs chunk functions somewhere; ``map`` yields results in plan order."""
-
-    def map(
-        self,
-        plan: Sequence[ChunkPlan],
-        source: CatalogSource | None,
-        output: Output,
-        user_agents: tuple[str, ...],
-    ) -> Iterator[ChunkResult]: ...
+class _InProcess(Engine):
+    def submit(self, args: TaskArgs) -> _Pending:
+        return _Deferred(args)
 
 
-class _InProcess:
-    def __init__(self, cfg: GeneratorConfig) -> None:
-        self.cfg = cfg
-
-    def map(
-        self,
-        plan: Sequence[ChunkPlan],
-        source: CatalogSource | None,
-        output: Output,
-        user_agents: tuple[str, ...],
-    ) -> Iterator[ChunkResult]:
-        for chunk in plan:
-            yield run_chunk(chunk, self.cfg, source, output, user_agents)
-
-
-class _Pool:
+class _Pool(Engine):
     def __init__(self, cfg: GeneratorConfig, pool: Any, workers: int) -> None:
-        self.cfg, self.pool, self.workers = cfg, pool, workers
+        super().__init__(cfg, 2 * workers)
+        self.pool = pool
 
-    def map(
-        self,
-        plan: Sequence[ChunkPlan],
-        source: CatalogSource | None,
-        output: Output,
-        user_agents: tuple[str, ...],
-    ) -> Iterator[ChunkResult]:
-        def submit(chunk: ChunkPlan) -> _Pending:
-            args = (chunk, self.cfg, source, output, user_agents)
-            return _AsyncResult(self.pool.apply_async(run_chunk, args))
-
-        return _in_order(submit, plan, 2 * self.workers)
+    def submit(self, args: TaskArgs) -> _Pending:
+        return _AsyncResult(self.pool.apply_async(run_chunk, args))
 
 
-class _Dask:
+class _Dask(Engine):
     def __init__(self, cfg: GeneratorConfig, client: Any) -> None:
-        self.cfg, self.client = cfg, client
+        super().__init__(cfg, 2 * max(1, len(client.scheduler_info().get("workers", {}))))
+        self.client = client
 
-    def map(
-        self,
-        plan: Sequence[ChunkPlan],
-        source: CatalogSource | None,
-        output: Output,
-        user_agents: tuple[str, ...],
-    ) -> Iterator[ChunkResult]:
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-
-        def submit(chunk: ChunkPlan) -> _Pending:
-            args = (chunk, self.cfg, source, output, user_agents)
-            future: _Pending = self.client.submit(run_chunk, *args, pure=False)
-            return future
-
-        return _in_order(submit, plan, 2 * workers)
+    def submit(self, args: TaskArgs) -> _Pending:
+        future: _Pending = self.client.submit(run_chunk, *args, pure=False)
+        return future
 
 
 @contextmanager

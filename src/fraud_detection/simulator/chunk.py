@@ -1,4 +1,4 @@
-"""One chunk of transactions: a pure function of (config, chunk plan, catalogs)."""
+"""One chunk of transactions: a pure function of (config, chunk plan, catalogs, pools)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from .reference import (
     CHANNELS,
     COUNTRIES,
     ENTRY_MODE_GIVEN_CHANNEL,
-    MCC_CODES,
     POS_ENTRY_MODES,
     SCHEME_NAMES,
 )
@@ -176,4 +175,4 @@ def generate_chunk(
 # The spec's name for the chunk function.
 _generate_chunk = generate_chunk
 
-__all__ = ["MCC_CODES", "generate_chunk"]
+__all__ = ["_generate_chunk", "generate_chunk"]

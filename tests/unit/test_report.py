@@ -116,10 +116,9 @@ def test_model_reports_both_feature_sets(report: dict[str, Any]) -> None:
             assert 0.0 <= m[key] <= 1.0
     history = report["model"]["history_features"]
     assert set(history) == {
-        "card_txn_count",
-        "card_fraud_rate",
-        "merchant_txn_count",
-        "merchant_fraud_rate",
+        f"{entity}_{feature}"
+        for entity in ("card", "merchant", "card_device", "card_ip")
+        for feature in ("txn_count", "fraud_rate")
     }
     assert set(history) <= set(models["raw_history"]["features"])
     assert not set(history) & set(models["raw"]["features"])

@@ -18,6 +18,7 @@ import polars as pl
 from .config import CatalogConfig, GeneratorConfig, S3Location
 from .destination import join, parquet_bytes, read_bytes, remove, write_bytes
 from .errors import CatalogTooLargeError
+from .features import ipv4_series, uuid4_array
 from .reference import CARD_SCHEMES, COUNTRIES, EUR_COUNTRIES, MCC_CODES
 from .streams import as_generator, stream
 
@@ -125,22 +126,28 @@ def generate_card_catalog(
     seed: int | np.random.Generator | None = None,
     first_year: int = 2025,
 ) -> pl.DataFrame:
-    """Return cards: id, Zipf weight, Beta risk, scheme, PAN hash and expiry."""
+    """Return cards: id, Zipf weight, Beta risk, scheme, PAN hash, expiry, usual device and IP."""
     rng = as_generator(seed, "catalog.cards")
     risk = rng.beta(risk_alpha, risk_beta, num_cards)
     shares = np.array([s[1] for s in CARD_SCHEMES])
     scheme = rng.choice(len(CARD_SCHEMES), num_cards, p=shares / shares.sum())
     exp_month = rng.integers(1, 13, num_cards).astype(np.int8)
     exp_year = (first_year + rng.integers(1, 6, num_cards)).astype(np.int16)
+    pan_hash = pl.Series(_pan_hashes(scheme, rng), dtype=pl.String)
+    # Drawn last, so adding them left every earlier column of a seed unchanged.
+    home_device = pl.Series(uuid4_array(rng, num_cards))
+    home_ip = ipv4_series(rng, num_cards)
     return pl.DataFrame(
         {
             "card_id": _ids(num_cards),
             "weight": _zipf_weights(num_cards, zipf_exponent),
             "risk": risk,
             "card_scheme": pl.Series([s[0] for s in CARD_SCHEMES], dtype=pl.String).gather(scheme),
-            "pan_hash": pl.Series(_pan_hashes(scheme, rng), dtype=pl.String),
+            "pan_hash": pan_hash,
             "card_exp_month": exp_month,
             "card_exp_year": exp_year,
+            "home_device_id": home_device,
+            "home_ip_address": home_ip,
         }
     )
 

@@ -37,6 +37,7 @@ PURPOSES = MappingProxyType(
         "ip_address": 41,
         "user_agent": 42,
         "is_recurring": 43,
+        "home_session": 44,
         "label.logistic": 50,
         "label.bursts": 51,
         "label_fraud": 52,

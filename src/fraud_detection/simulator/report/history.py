@@ -1,4 +1,7 @@
-"""History features: per-card and per-merchant counts and fraud rates over the training window.
+"""History features: per-entity counts and fraud rates over the training window.
+
+Entities are cards, merchants, and the (card, device) and (card, IP) pairs: "has this card
+been used from this device before" is what a fraud team's features ask first.
 
 Computed over the full training window (not the model sample), from training labels only, and
 joined onto train and test rows. A test row gets its entity's count and fraud rate over the
@@ -20,8 +23,17 @@ from .split import Split
 
 FOLDS = 5
 SMOOTHING = 10.0
-HISTORY_KEYS = {"card": "card_id", "merchant": "merchant_id"}
+HISTORY_KEYS: dict[str, tuple[str, ...]] = {
+    "card": ("card_id",),
+    "merchant": ("merchant_id",),
+    "card_device": ("card_id", "device_id"),
+    "card_ip": ("card_id", "ip_address"),
+}
 _FOLD = "__fold"
+
+
+def _key(key: str | tuple[str, ...]) -> list[str]:
+    return [key] if isinstance(key, str) else list(key)
 
 
 def fold_expr(start: datetime, cutoff: datetime) -> pl.Expr:
@@ -31,11 +43,15 @@ def fold_expr(start: datetime, cutoff: datetime) -> pl.Expr:
     return (elapsed * FOLDS / span).floor().clip(0, FOLDS - 1).cast(pl.Int8).alias(_FOLD)
 
 
-def fold_counts(lf: pl.LazyFrame, key: str, start: datetime, cutoff: datetime) -> pl.DataFrame:
-    """Return training-window transactions and frauds per (``key``, block)."""
+def fold_counts(
+    lf: pl.LazyFrame, key: str | tuple[str, ...], start: datetime, cutoff: datetime
+) -> pl.DataFrame:
+    """Return training-window transactions and frauds per (``key`` columns, block)."""
+    columns = _key(key)
     return (
         lf.filter(pl.col(TIME) < cutoff)
-        .group_by(key, fold_expr(start, cutoff))
+        .drop_nulls(columns)
+        .group_by(*columns, fold_expr(start, cutoff))
         .agg(pl.len().alias("n"), pl.col(LABEL).sum().cast(pl.Int64).alias("frauds"))
         .collect()
     )
@@ -46,9 +62,16 @@ def _smoothed(frauds: pl.Expr, n: pl.Expr, prior: pl.Expr) -> pl.Expr:
 
 
 def _train_features(
-    train: pl.DataFrame, per_fold: pl.DataFrame, key: str, count: str, rate: str
+    train: pl.DataFrame, per_fold: pl.DataFrame, key: list[str], count: str, rate: str
 ) -> pl.DataFrame:
-    """Return ``train`` with the features, each row's own block left out of rate and prior."""
+    """Return ``train`` with the features, each row's own block left out of rate and prior.
+
+    For a pair key the count also leaves the row's block out: a device used once would
+    otherwise count 1 on its own training row but 0 on a test row.
+    """
+    own_count = pl.col("N").fill_null(0)
+    if len(key) > 1:
+        own_count = own_count - pl.col("n").fill_null(0)
     totals = per_fold.group_by(key).agg(
         pl.col("n").sum().alias("N"), pl.col("frauds").sum().alias("F")
     )
@@ -59,10 +82,10 @@ def _train_features(
     prior = (f_all - pl.col("block_frauds").fill_null(0)) / (n_all - pl.col("block_n").fill_null(0))
     return (
         train.join(totals, on=key, how="left", maintain_order="left")
-        .join(per_fold, on=[key, _FOLD], how="left", maintain_order="left")
+        .join(per_fold, on=[*key, _FOLD], how="left", maintain_order="left")
         .join(blocks, on=_FOLD, how="left", maintain_order="left")
         .with_columns(
-            pl.col("N").fill_null(0).alias(count),
+            own_count.alias(count),
             _smoothed(
                 pl.col("F").fill_null(0) - pl.col("frauds").fill_null(0),
                 pl.col("N").fill_null(0) - pl.col("n").fill_null(0),
@@ -74,7 +97,7 @@ def _train_features(
 
 
 def _test_features(
-    test: pl.DataFrame, per_fold: pl.DataFrame, key: str, count: str, rate: str
+    test: pl.DataFrame, per_fold: pl.DataFrame, key: list[str], count: str, rate: str
 ) -> pl.DataFrame:
     """Return ``test`` with the features over the whole training window."""
     totals = per_fold.group_by(key).agg(
@@ -93,7 +116,7 @@ def _test_features(
 
 
 def add_history(
-    split: Split, lf: pl.LazyFrame, keys: dict[str, str]
+    split: Split, lf: pl.LazyFrame, keys: dict[str, str | tuple[str, ...]]
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Return (train, test, feature names) with ``<entity>_txn_count`` and ``_fraud_rate``."""
     train = split.train.with_columns(fold_expr(split.start, split.cutoff))
@@ -102,7 +125,7 @@ def add_history(
     for entity, key in keys.items():
         per_fold = fold_counts(lf, key, split.start, split.cutoff)
         count, rate = f"{entity}_txn_count", f"{entity}_fraud_rate"
-        train = _train_features(train, per_fold, key, count, rate)
-        test = _test_features(test, per_fold, key, count, rate)
+        train = _train_features(train, per_fold, _key(key), count, rate)
+        test = _test_features(test, per_fold, _key(key), count, rate)
         names += [count, rate]
     return train.drop(_FOLD), test, names

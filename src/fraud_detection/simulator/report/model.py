@@ -177,7 +177,10 @@ def baseline_model(split: Split, lf: pl.LazyFrame, seed: int) -> dict[str, Any]:
     out: dict[str, Any] = {"split": split.summary(), "models": {}, "skipped": _skip_reason(split)}
     if out["skipped"]:
         return out
-    keys = {e: k for e, k in HISTORY_KEYS.items() if k in split.train.columns}
+    present = set(split.train.columns)
+    keys: dict[str, str | tuple[str, ...]] = {
+        e: k for e, k in HISTORY_KEYS.items() if set(k) <= present
+    }
     train, test, history = add_history(split, lf, keys)
     train, test = with_derived(train), with_derived(test)
     spec = raw_spec(train.drop(history))

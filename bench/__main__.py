@@ -143,7 +143,7 @@ def _targets(results: list[Measurement]) -> list[tuple[str, str, bool]]:
     if g10_2 and g10_1:
         speedup = g10_1.wall_s / g10_2.wall_s
         rows.append(
-            ("2 workers >= 1.6 x faster than 1 (10M, 1 thread)", f"{speedup:.2f} x", speedup >= 1.6)
+            ("2 workers >= 1.6 x faster than 1 (10M, 1 thread)", f"{speedup:.3f} x", speedup >= 1.6)
         )
     if g10_2:
         gib = g10_2.peak_tree_mib / 1024

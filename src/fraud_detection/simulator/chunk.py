@@ -38,7 +38,6 @@ _MERCHANT_COLS = [
     "longitude",
 ]
 _CARD_COLS = ["risk", "card_scheme", "pan_hash", "card_exp_month", "card_exp_year"]
-_CARD_SESSION_COLS = ["home_device_id", "home_ip_address"]
 
 
 def _gather(frame: pl.DataFrame, columns: list[str], idx: np.ndarray) -> pl.DataFrame:
@@ -96,34 +95,27 @@ def _sessions_v2(
     cards: pl.DataFrame,
     card_idx: np.ndarray,
     labels: np.ndarray,
-    fresh_device: pl.Series,
-    fresh_ip: pl.Series,
-    rng: np.random.Generator,
+    has_device: np.ndarray,
+    rng: dict[str, np.random.Generator],
 ) -> tuple[pl.Series, pl.Series]:
     """Return (device_id, ip_address): the card's usual ones for most transactions.
 
-    A transaction is either a home session (the card's usual device and IP) or not (a fresh
-    device and IP); nulls in ``fresh_device`` (no device captured) stay null either way.
+    A transaction is a home session (the card's usual device and IP) or not (a fresh device and
+    IP, drawn only for those rows); rows without a captured device stay null either way.
     """
+    n = card_idx.size
     home_share = np.where(labels, HOME_SESSION_SHARE_FRAUD, HOME_SESSION_SHARE_LEGIT)
-    home = pl.Series(rng.random(card_idx.size) < home_share)
-    usual = _gather(cards, _CARD_SESSION_COLS, card_idx)
-    frame = pl.DataFrame({"home": home, "fresh_device": fresh_device, "fresh_ip": fresh_ip}).hstack(
-        usual
+    fresh_rows = np.flatnonzero(rng["home_session"].random(n) >= home_share)
+    # Positions into [the catalog's usual values..., this chunk's fresh values...].
+    pos = card_idx.astype(np.int64)
+    pos[fresh_rows] = cards.height + np.arange(fresh_rows.size)
+    devices = pl.concat(
+        [cards["home_device_id"], pl.Series(uuid4_array(rng["device_id"], fresh_rows.size))]
     )
-    out = frame.select(
-        pl.when(pl.col("fresh_device").is_null())
-        .then(None)
-        .when(pl.col("home"))
-        .then(pl.col("home_device_id"))
-        .otherwise(pl.col("fresh_device"))
-        .alias("device_id"),
-        pl.when(pl.col("home"))
-        .then(pl.col("home_ip_address"))
-        .otherwise(pl.col("fresh_ip"))
-        .alias("ip_address"),
-    )
-    return out["device_id"], out["ip_address"]
+    ips = pl.concat([cards["home_ip_address"], ipv4_series(rng["ip_address"], fresh_rows.size)])
+    positions = pl.Series(pos)
+    device_id = devices.gather(positions.set(pl.Series(~has_device), None))
+    return device_id.alias("device_id"), ips.gather(positions).alias("ip_address")
 
 
 _PURPOSES = (
@@ -191,12 +183,11 @@ def generate_chunk(
     devices = list(cfg.feature.device_types)
     device_w = np.array(list(cfg.feature.device_types.values()))
     has_device = rng["device_id"].random(n) >= DEVICE_ID_NULL_SHARE
-    device_id = pl.Series(uuid4_array(rng["device_id"], n, has_device))
-    ip_address = ipv4_series(rng["ip_address"], n)
     if cfg.realism == "v2":
-        device_id, ip_address = _sessions_v2(
-            catalogs.cards, card_idx, labels, device_id, ip_address, rng["home_session"]
-        )
+        device_id, ip_address = _sessions_v2(catalogs.cards, card_idx, labels, has_device, rng)
+    else:
+        device_id = pl.Series(uuid4_array(rng["device_id"], n, has_device))
+        ip_address = ipv4_series(rng["ip_address"], n)
     ua_pool = pl.Series(user_agents or user_agent_pool(), dtype=pl.String)
     frame = pl.DataFrame(
         {

@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 import botocore.session
@@ -69,22 +69,25 @@ def _session() -> tuple[boto3.session.Session, Config]:
     return session, config
 
 
-def s3_client() -> S3Client:
-    """Return an S3 client: standard retries, endpoint/region/credentials from the environment."""
+def _client(service: Literal["s3", "ssm"]) -> Any:
+    """Return a client for ``service``: standard retries, settings from the environment."""
     try:
         session, config = _session()
-        return session.client("s3", config=config)
+        return session.client(service, config=config)
     except (BotoCoreError, ValueError) as exc:
-        raise S3UploadError(f"cannot create an S3 client: {_cause(exc)}") from exc
+        raise S3UploadError(f"cannot create an {service.upper()} client: {_cause(exc)}") from exc
+
+
+def s3_client() -> S3Client:
+    """Return an S3 client: standard retries, endpoint/region/credentials from the environment."""
+    client: S3Client = _client("s3")
+    return client
 
 
 def ssm_client() -> SSMClient:
     """Return an SSM client: standard retries, endpoint/region/credentials from the environment."""
-    try:
-        session, config = _session()
-        return session.client("ssm", config=config)
-    except (BotoCoreError, ValueError) as exc:
-        raise S3UploadError(f"cannot create an SSM client: {_cause(exc)}") from exc
+    client: SSMClient = _client("ssm")
+    return client
 
 
 def get_param(name: str, client: SSMClient | None = None) -> str:

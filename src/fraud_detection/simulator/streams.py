@@ -15,10 +15,8 @@ PURPOSES = MappingProxyType(
     {
         "plan.days": 1,
         "plan.cells": 2,
-        "catalog.customers": 10,
         "catalog.merchants": 11,
         "catalog.cards": 12,
-        "catalog.pools": 13,
         "timestamps": 20,
         "entities.customer": 21,
         "entities.merchant": 22,

@@ -28,18 +28,17 @@ def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
     os.environ.setdefault("POLARS_MAX_THREADS", "1")  # as in a worker
     from pyinstrument import Profiler
 
-    from fraud_detection.simulator.catalog import Catalogs
     from fraud_detection.simulator.config import load_config
-    from fraud_detection.simulator.engine import Encoded, run_chunk
-    from fraud_detection.simulator.plan import make_plan
+    from fraud_detection.simulator.engines import Encoded, WorldSource, run_chunk
+    from fraud_detection.simulator.features import user_agent_pool
+    from fraud_detection.simulator.realism import get_realism, remember_world
 
     cfg = load_config(ROOT / "generator_config.yaml")
-    plan = make_plan(cfg)[:chunks]
-    catalogs = Catalogs.build(cfg)
-    from fraud_detection.simulator import engine
-
-    engine._CACHED = ("bench", catalogs)
-    source = engine.CatalogSource(Path("."), "bench")
+    realism = get_realism(cfg.realism)
+    tables = realism.tables(cfg)
+    plan = realism.plan(cfg, tables)[:chunks]
+    remember_world("bench", realism.world(cfg, tables))
+    source = WorldSource("bench", None, (), user_agent_pool())
     run_chunk(plan[0], cfg, source, Encoded(100_000))  # warm-up: pools, imports
     profiler = Profiler(interval=0.0005)
     profiler.start()
@@ -50,7 +49,13 @@ def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
     totals: dict[str, float] = defaultdict(float)
     for node in _children_of(root, "run_chunk"):
         if node.function == "generate_chunk":
-            for inner in node.children:
+            # generate_chunk -> the realism's generate -> its stages.
+            inner_nodes = [
+                leaf
+                for inner in node.children
+                for leaf in (inner.children if inner.function == "generate" else [inner])
+            ]
+            for inner in inner_nodes:
                 totals[f"generate: {inner.function}"] += inner.time
         else:
             totals[node.function] += node.time

@@ -25,7 +25,9 @@ def first_difference(expected: pl.DataFrame, actual: pl.DataFrame) -> str:
         same = expected[column].eq_missing(actual[column])
         if not same.all():
             row = int(same.arg_min() or 0)
-            return f"row {row}, column {column}: {actual[column][row]!r} != {expected[column][row]!r}"
+            return (
+                f"row {row}, column {column}: {actual[column][row]!r} != {expected[column][row]!r}"
+            )
     return "frames differ in dtype only"
 
 

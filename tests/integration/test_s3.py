@@ -18,15 +18,15 @@ import pytest
 
 from fraud_detection.simulator.cli import EXIT_OK, EXIT_S3, main
 from fraud_detection.simulator.config import S3Config, S3Location, config_from_dict
-from fraud_detection.simulator.core import GenerationResult
 from fraud_detection.simulator.errors import S3UploadError
-from fraud_detection.simulator.s3 import (
+from fraud_detection.simulator.result import GenerationResult
+from fraud_detection.simulator.storage.delivery import upload_outputs
+from fraud_detection.simulator.storage.s3 import (
     delete_keys,
     get_bytes,
     get_param,
     put_bytes,
     upload_file,
-    upload_outputs,
 )
 from tests.conftest import small_config_dict, write_yaml
 

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import os
+import subprocess
+import sys
 import uuid
 
 import numpy as np
@@ -33,8 +37,25 @@ def test_ipv4_addresses_are_valid_and_routable() -> None:
         assert not (addr.is_private or addr.is_loopback or addr.is_multicast or addr.is_reserved)
 
 
+# sha256 of the pool joined by newlines, for the Faker in constraints.txt: the pool is part of
+# every dataset's rows, so a Faker release that changes it must show up here (and in golden).
+USER_AGENT_POOL_SHA256 = "2e916ed7899e10fd66497d418758f29a4a3c94b7e7638888b61426d2dd5aa015"
+
+
 def test_user_agent_pool_is_fixed() -> None:
     pool = user_agent_pool()
+    user_agent_pool.cache_clear()
+    assert user_agent_pool() == pool  # built again from scratch: the same
+    script = (
+        "from fraud_detection.simulator.features import user_agent_pool\n"
+        "print('\\n'.join(user_agent_pool()))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "123"}
+    fresh = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert tuple(fresh.stdout.splitlines()) == pool  # another process: the same
+    assert hashlib.sha256("\n".join(pool).encode()).hexdigest() == USER_AGENT_POOL_SHA256
     assert len(pool) == 500 and len(set(pool)) > 300
     assert sum(ua.startswith("Mozilla/") for ua in pool) > 250
 

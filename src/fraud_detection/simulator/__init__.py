@@ -4,13 +4,6 @@
 >>> result = generate_to_parquet(load_config("generator_config.yaml"))  # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("fraud-simulator")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
-
 from .config import GeneratorConfig, load_config
 from .core import (
     GenerationResult,
@@ -19,6 +12,7 @@ from .core import (
     generate_to_parquet,
     write_parquet,
 )
+from .version import __version__
 
 __all__ = [
     "GenerationResult",

@@ -8,25 +8,20 @@ the entity (MCC, country, scheme, PAN hash, expiry), drawn once and looked up pe
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from .config import CatalogConfig, GeneratorConfig, S3Location
-from .destination import join, parquet_bytes, read_bytes, remove, write_bytes
-from .errors import CatalogTooLargeError
+from .config import CatalogConfig, GeneratorConfig
 from .features import ipv4_series, uuid4_array
+from .layout import CATALOG_FILES
 from .reference import CARD_SCHEMES, COUNTRIES, EUR_COUNTRIES, MCC_CODES
+from .storage.location import Location, S3Location, join
+from .storage.store import encode_tables, read_tables, write_tables
 from .streams import as_generator, stream
 
-CATALOG_FILES = {
-    "customers": "customers.parquet",
-    "merchants": "merchants.parquet",
-    "cards": "cards.parquet",
-}
 _MERCHANT_JITTER_DEG = 2.0
 
 
@@ -177,44 +172,35 @@ def build_catalogs(
     )
 
 
+def catalog_tables(cfg: GeneratorConfig, index: int = 0) -> dict[str, pl.DataFrame]:
+    """Return the three catalogs keyed by file name (``customers.parquet``, ...)."""
+    return dict(zip(CATALOG_FILES.values(), build_catalogs(cfg, index), strict=True))
+
+
+def _location(catalog_dir: str | Path | S3Location) -> Location:
+    return catalog_dir if isinstance(catalog_dir, S3Location) else Path(catalog_dir)
+
+
 def write_catalogs(catalog_dir: str | Path | S3Location, cfg: GeneratorConfig) -> dict[str, str]:
     """Build the three catalogs, write them as Snappy Parquet and return their paths/URLs.
 
     ``catalog_dir`` is a local directory or an ``s3://`` location. Raises
     ``CatalogTooLargeError`` (nothing left behind) when a file exceeds ``catalog.max_size_mb``.
     """
-    location = catalog_dir if isinstance(catalog_dir, S3Location) else Path(catalog_dir)
-    if isinstance(location, Path):
-        location.mkdir(parents=True, exist_ok=True)
-    encoded = {}
-    for filename, frame in zip(CATALOG_FILES.values(), build_catalogs(cfg), strict=True):
-        data = parquet_bytes(frame, cfg.catalog.parquet_row_group_size)
-        size_mb = len(data) / 1e6
-        if size_mb > cfg.catalog.max_size_mb:
-            raise CatalogTooLargeError(
-                f"catalog.max_size_mb: {filename} would be {size_mb:.2f} MB,"
-                f" over the limit of {cfg.catalog.max_size_mb} MB"
-            )
-        encoded[filename] = data
-    written: dict[str, str] = {}
-    try:
-        for (name, filename), data in zip(CATALOG_FILES.items(), encoded.values(), strict=True):
-            write_bytes(location, filename, data)
-            written[name] = join(location, filename)
-    except BaseException:
-        remove(location, [CATALOG_FILES[name] for name in written])
-        raise
-    return written
+    location = _location(catalog_dir)
+    c = cfg.catalog
+    write_tables(
+        location, encode_tables(catalog_tables(cfg), c.parquet_row_group_size, c.max_size_mb)
+    )
+    return {name: join(location, filename) for name, filename in CATALOG_FILES.items()}
 
 
 def load_catalogs(
     catalog_dir: str | Path | S3Location,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Return (customers, merchants, cards) read from ``catalog_dir`` (local or ``s3://``)."""
-    location = catalog_dir if isinstance(catalog_dir, S3Location) else Path(catalog_dir)
-    cust, merch, card = (
-        pl.read_parquet(io.BytesIO(read_bytes(location, f))) for f in CATALOG_FILES.values()
-    )
+    tables = read_tables(_location(catalog_dir), list(CATALOG_FILES.values()))
+    cust, merch, card = tables.values()
     return cust, merch, card
 
 
@@ -291,6 +277,11 @@ class Catalogs:
     @classmethod
     def load(cls, catalog_dir: str | Path | S3Location) -> Catalogs:
         return cls(*load_catalogs(catalog_dir))
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pl.DataFrame]) -> Catalogs:
+        """Return the catalogs from tables keyed by file name (as ``catalog_tables`` gives)."""
+        return cls(*(tables[f] for f in CATALOG_FILES.values()))
 
     def __reduce__(self) -> tuple[type[Catalogs], tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
         # Ship only the frames to workers; the alias tables are rebuilt there.

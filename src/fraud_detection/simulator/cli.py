@@ -11,9 +11,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from . import __version__
 from .config import GeneratorConfig, load_config
 from .errors import ConfigError, S3UploadError, SimulatorError
+from .realism import REALISMS
+from .version import __version__
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--num-workers", type=_integer, help="override num_workers")
     parser.add_argument("--batch-size", type=_integer, help="override batch_size (rows per chunk)")
-    parser.add_argument("--realism", choices=("v1", "v2"), help="override realism")
+    parser.add_argument("--realism", choices=tuple(REALISMS), help="override realism")
     parser.add_argument("--engine", choices=("local", "dask"), help="override engine")
     parser.add_argument("--total-rows", type=_integer, help="override total_rows")
     parser.add_argument("--seed", type=_integer, help="override seed")
@@ -102,7 +103,7 @@ def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
         f"{result.rows / max(result.seconds, 1e-9):,.0f}",
     )
     if do_upload:
-        from .s3 import upload_outputs
+        from .storage.delivery import upload_outputs
 
         upload_outputs(cfg, result)
     return EXIT_OK

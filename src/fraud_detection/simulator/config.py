@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError
+from .storage.location import S3Location as S3Location  # re-exported: config.S3Location
 
 DEFAULT_AMOUNT_PARAMS: dict[str, dict[str, float]] = {
     "lognormal": {"mean": 3.5, "sigma": 1.0},
@@ -48,32 +48,6 @@ def _number(value: Any) -> Any:
 
 Count = Annotated[int, BeforeValidator(_number), Field(gt=0)]
 Number = Annotated[float, BeforeValidator(_number)]
-
-
-@dataclass(frozen=True)
-class S3Location:
-    """An ``s3://bucket/prefix`` destination; ``/`` joins key parts as ``Path`` does."""
-
-    bucket: str
-    prefix: str = ""
-
-    @classmethod
-    def parse(cls, url: str) -> S3Location:
-        rest = url[len("s3://") :]
-        bucket, _, prefix = rest.partition("/")
-        if not bucket:
-            raise ValueError(f"{url!r} names no bucket")
-        return cls(bucket, prefix.strip("/"))
-
-    def __truediv__(self, part: str) -> S3Location:
-        return S3Location(self.bucket, f"{self.prefix}/{part}".strip("/"))
-
-    @property
-    def key(self) -> str:
-        return self.prefix
-
-    def __str__(self) -> str:
-        return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
 
 
 class _Section(BaseModel):
@@ -243,7 +217,7 @@ class GeneratorConfig(_Section):
     )
     realism: Literal["v1", "v2"] = Field(
         "v2", description="v1: spec's legacy per-chunk catalogs; v2: shared catalogs."
-    )
+    )  # the names of realism.REALISMS (a test keeps the two equal)
     num_workers: Count = Field(2, description="Worker processes.")
     batch_size: Count = Field(100_000, description="Rows per chunk (a chunk is a time slice).")
     s3_upload: bool = Field(False, description="Upload the outputs to S3 after writing.")

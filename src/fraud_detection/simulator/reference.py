@@ -90,3 +90,7 @@ ENTRY_MODE_GIVEN_CHANNEL = MappingProxyType(
         "ATM": (0.9, 0.1, 0.0, 0.0),
     }
 )
+
+# v1/v2: share of rows without a captured device, and of recurring payments (the spec's ~10%).
+DEVICE_ID_NULL_SHARE = 0.10
+RECURRING_SHARE = 0.10

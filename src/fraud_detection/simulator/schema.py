@@ -69,16 +69,17 @@ def arrow_schema() -> pa.Schema:
     return pl.DataFrame(schema=polars_schema()).to_arrow().schema
 
 
-def enforce_schema(df: pl.DataFrame) -> pl.DataFrame:
+def enforce_schema(df: pl.DataFrame, columns: tuple[Column, ...] | None = None) -> pl.DataFrame:
     """Return ``df`` cast to the schema's types with exactly the schema's columns, in order.
 
-    Extra columns (internal risk scores) are dropped; a missing column or a failed cast raises
-    ``SchemaError`` naming the column.
+    ``columns`` defaults to the packaged schema's. Extra columns (internal risk scores) are
+    dropped; a missing column or a failed cast raises ``SchemaError`` naming the column.
     """
-    missing = [c.name for c in transaction_columns() if c.name not in df.columns]
+    columns = columns or transaction_columns()
+    missing = [c.name for c in columns if c.name not in df.columns]
     if missing:
         raise SchemaError(f"missing output column(s): {', '.join(missing)}")
     try:
-        return df.select(pl.col(c.name).cast(c.dtype, strict=True) for c in transaction_columns())
+        return df.select(pl.col(c.name).cast(c.dtype, strict=True) for c in columns)
     except pl.exceptions.PolarsError as exc:
         raise SchemaError(f"cannot cast to transaction_schema.yaml: {exc}") from exc

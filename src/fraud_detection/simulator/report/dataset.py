@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..catalog import CATALOG_FILES
+from ..layout import CATALOG_FILES
 from ..schema import polars_schema
 from .errors import ReportInputError
 

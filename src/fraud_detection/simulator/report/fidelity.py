@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ..chunk import DEVICE_ID_NULL_SHARE, RECURRING_SHARE
 from ..config import GeneratorConfig
+from ..reference import DEVICE_ID_NULL_SHARE, RECURRING_SHARE
 from .dataset import ENTITY_COLUMNS, LABEL, TIME, Prepared
 from .values import jsonable, share
 from .zipf import fit_zipf

@@ -9,7 +9,7 @@ import pytest
 
 from fraud_detection.simulator.config import S3Config
 from fraud_detection.simulator.errors import S3UploadError
-from fraud_detection.simulator.s3 import (
+from fraud_detection.simulator.storage.s3 import (
     DEFAULT_MAX_ATTEMPTS,
     MIB,
     get_param,

@@ -21,15 +21,12 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .catalog import CATALOG_FILES
-from .config import GeneratorConfig, S3Config
-from .errors import S3UploadError
+from ..config import S3Config
+from ..errors import S3UploadError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_ssm import SSMClient
-
-    from .core import GenerationResult
 
 __all__ = [
     "delete_keys",
@@ -42,7 +39,6 @@ __all__ = [
     "ssm_client",
     "transfer_config",
     "upload_file",
-    "upload_outputs",
 ]
 
 log = logging.getLogger("fraud_detection.simulator")
@@ -216,58 +212,6 @@ def delete_keys(bucket: str, keys: Iterable[str], *, client: S3Client | None = N
             )
             failed.append(error.get("Key", "?"))
     return failed
-
-
-def upload_outputs(cfg: GeneratorConfig, result: GenerationResult) -> list[str]:
-    """Return the ``s3://`` URLs of the uploaded transactions and (v2) catalogs.
-
-    Transactions go to ``{prefix/}payments/year=YYYY/month=MM/{name}`` in the raw bucket (a
-    parts directory file by file, ``_manifest.json`` last), catalogs to
-    ``{prefix/}catalogues/{name}.parquet`` in the artifacts bucket. Bucket names are read
-    before anything is uploaded, so a missing parameter uploads nothing. Outputs already
-    written to an ``s3://`` out_dir are left where they are.
-    """
-    uploads = _planned_uploads(cfg, result, ssm_client())
-    if not uploads:
-        return []
-    s3 = s3_client()
-    for path, bucket, key in uploads:
-        upload_file(path, bucket, key, cfg.s3, client=s3)
-    return [s3_url(bucket, key) for _, bucket, key in uploads]
-
-
-def _planned_uploads(
-    cfg: GeneratorConfig, result: GenerationResult, ssm: SSMClient
-) -> list[tuple[Path, str, str]]:
-    """Return (local file, bucket, key) for every local output of ``result``."""
-    prefix = cfg.s3.prefix
-    uploads: list[tuple[Path, str, str]] = []
-    if isinstance(result.path, Path):
-        bucket = get_param(cfg.s3.raw_bucket_param, ssm)
-        base = object_key(prefix, result.partition, result.path.name)
-        uploads += [(f, bucket, object_key(base, rel)) for f, rel in _local_files(result.path)]
-    else:
-        log.info("Transactions already at %s: nothing to upload", result.path)
-    if isinstance(result.catalog_dir, Path):
-        bucket = get_param(cfg.s3.artifacts_bucket_param, ssm)
-        uploads += [
-            (result.catalog_dir / name, bucket, object_key(prefix, "catalogues", name))
-            for name in CATALOG_FILES.values()
-        ]
-    return uploads
-
-
-def _local_files(path: Path) -> list[tuple[Path, str]]:
-    """Return ``path`` itself, or each file under the directory ``path`` with its relative key.
-
-    Hidden (temporary) files are skipped and ``_``-files (the manifest) come last, so a reader
-    that waits for the manifest finds every part already there.
-    """
-    if not path.is_dir():
-        return [(path, "")]
-    files = [f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")]
-    files.sort(key=lambda f: (f.name.startswith("_"), f.as_posix()))
-    return [(f, f.relative_to(path).as_posix()) for f in files]
 
 
 def _verify_size(s3: S3Client, bucket: str, key: str, expected: int) -> None:

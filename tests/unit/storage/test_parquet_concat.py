@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fraud_detection.simulator.destination import parquet_bytes
-from fraud_detection.simulator.parquet_concat import (
+from fraud_detection.simulator.storage.parquet import parquet_bytes
+from fraud_detection.simulator.storage.parquet_concat import (
     ParquetConcatenator,
     ParquetFormatError,
     encode_footer,

@@ -1,4 +1,4 @@
-"""The dask.distributed side: connect to a scheduler or start a LocalCluster (optional extra)."""
+"""The dask engine: chunks mapped over a dask.distributed cluster (the optional extra)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from .config import GeneratorConfig
-from .errors import ConfigError
+from ..config import GeneratorConfig
+from ..errors import ConfigError
+from .base import Engine, Pending, TaskArgs, single_threaded_polars
+from .tasks import run_chunk
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -22,8 +24,6 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
         raise ConfigError(
             "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
         ) from None
-    from .engine import single_threaded_polars
-
     with ExitStack() as stack:
         address = cfg.dask.scheduler_address
         if address:
@@ -48,3 +48,22 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             log.info("Dask: started a LocalCluster with %d workers", cfg.num_workers)
         stack.enter_context(client)
         yield client
+
+
+class DaskEngine(Engine):
+    """Chunks run as tasks on a Dask cluster, ``2 x workers`` in flight."""
+
+    def __init__(self, cfg: GeneratorConfig, client: Any) -> None:
+        super().__init__(cfg, 2 * max(1, len(client.scheduler_info().get("workers", {}))))
+        self.client = client
+
+    def submit(self, args: TaskArgs) -> Pending:
+        future: Pending = self.client.submit(run_chunk, *args, pure=False)
+        return future
+
+
+@contextmanager
+def dask_engine(cfg: GeneratorConfig) -> Iterator[Engine]:
+    """Yield a started Dask engine (connected or local cluster); closed on exit."""
+    with dask_client(cfg) as client:
+        yield DaskEngine(cfg, client)

@@ -197,8 +197,23 @@ def test_an_empty_dataset_is_an_input_error(frame: pl.DataFrame, tmp_path: Path)
         build_report(corrupted(frame, lambda df: df.head(0), tmp_path / "x.parquet"))
 
 
-def test_a_tiny_dataset_still_gets_a_report(frame: pl.DataFrame, tmp_path: Path) -> None:
-    data = build_report(corrupted(frame, lambda df: df.head(40), tmp_path / "x.parquet")).data
-    assert data["overview"]["rows"] == 40
-    assert data["model"]["skipped"] is not None or data["model"]["models"]
+@pytest.mark.parametrize(("rows", "two_classes"), [(40, False), (4_000, True)])
+def test_a_tiny_dataset_still_gets_a_report(
+    frame: pl.DataFrame, tmp_path: Path, rows: int, two_classes: bool
+) -> None:
+    tiny = frame.head(rows)
+    data = build_report(corrupted(tiny, lambda df: df, tmp_path / "x.parquet")).data
+    assert data["overview"]["rows"] == rows
+    # The model runs exactly when both sides of the 80/20 time split hold both classes.
+    cut = int(rows * 0.8)
+    sides = (tiny["label_fraud"][:cut], tiny["label_fraud"][cut:])
+    trainable = all(side.any() and not side.all() for side in sides)
+    assert trainable == two_classes  # both branches below are exercised
+    model = data["model"]
+    if trainable:
+        assert model["skipped"] is None
+        assert set(model["models"]) == {"raw", "raw_history"}
+        assert all(0.0 <= m["roc_auc"] <= 1.0 for m in model["models"].values())
+    else:
+        assert "single class" in model["skipped"] and model["models"] == {}
     assert all("skipped" not in p for p in data["plots"])

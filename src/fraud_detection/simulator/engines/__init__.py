@@ -1,0 +1,46 @@
+"""Engines: where chunks run. ``open_engine`` starts the configured one.
+
+``local`` is the spec's ``multiprocessing`` pool (in-process for one worker); ``dask`` maps the
+same task over a ``dask.distributed`` cluster. A chunk is a pure function of its arguments, so
+every engine gives the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..config import GeneratorConfig
+from .base import Engine, InProcess
+from .local import process_pool
+from .tasks import ChunkResult, Encoded, InMemory, Output, PartSink, WorldSource, run_chunk
+
+
+@contextmanager
+def open_engine(cfg: GeneratorConfig, chunks: int) -> Iterator[Engine]:
+    """Yield the configured engine, started: workers boot while the caller builds catalogs."""
+    if cfg.engine == "dask":
+        from .dask import dask_engine  # the optional extra: imported only when asked for
+
+        with dask_engine(cfg) as engine:
+            yield engine
+        return
+    workers = min(cfg.num_workers, chunks)
+    if workers <= 1:
+        yield InProcess(cfg)
+        return
+    with process_pool(cfg, workers) as engine:
+        yield engine
+
+
+__all__ = [
+    "ChunkResult",
+    "Encoded",
+    "Engine",
+    "InMemory",
+    "Output",
+    "PartSink",
+    "WorldSource",
+    "open_engine",
+    "run_chunk",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -13,7 +14,13 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from fraud_detection.simulator.core import generate_dataframe, generate_to_parquet, write_parquet
+from fraud_detection.simulator.config import config_from_dict
+from fraud_detection.simulator.core import (
+    config_hash,
+    generate_dataframe,
+    generate_to_parquet,
+    write_parquet,
+)
 from fraud_detection.simulator.plan import make_plan
 from fraud_detection.simulator.schema import polars_schema
 from tests.conftest import small_config
@@ -260,3 +267,22 @@ def test_v1_draws_a_fresh_device_per_transaction(tmp_path: Path) -> None:
     df = generate_dataframe(small_config(tmp_path, realism="v1", total_rows=5_000))
     devices = df["device_id"].drop_nulls()
     assert devices.n_unique() == devices.len()
+
+
+@pytest.mark.parametrize("layout", ["single", "parts"])
+def test_every_file_records_its_provenance(tmp_path: Path, layout: str) -> None:
+    cfg = small_config(tmp_path, output={"layout": layout}, num_workers=2)
+    result = generate_to_parquet(cfg)
+    path = Path(str(result.path))
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    infos = [json.loads(pl.read_parquet_metadata(f)["fraud_simulator"]) for f in files]
+    assert all(info == infos[0] for info in infos)
+    info = infos[0]
+    assert (info["realism"], info["seed"], info["total_rows"]) == ("v2", 7, 20_000)
+    assert info["fraud_count"] == result.fraud_count == 200
+    catalog_dir = Path(str(result.catalog_dir))
+    assert info["catalogs"] == {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(catalog_dir.iterdir())
+    }
+    rebuilt = config_from_dict(info["config"])  # the recorded config rebuilds the run's config
+    assert config_hash(rebuilt) == info["config_sha256"] == config_hash(cfg)

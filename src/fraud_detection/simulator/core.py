@@ -27,7 +27,15 @@ from .progress import Progress
 from .realism import Realism, get_realism
 from .result import GenerationResult, PartInfo
 from .schema import polars_schema
-from .sinks import config_hash, manifest, tracked, write_parts, write_single
+from .sinks import (
+    config_hash,
+    footer_metadata,
+    manifest,
+    provenance,
+    tracked,
+    write_parts,
+    write_single,
+)
 from .staging import StagedCatalogs
 from .storage.location import Location
 from .storage.parquet import ParquetFileWriter, parquet_bytes
@@ -132,16 +140,18 @@ def generate_to_parquet(
         def results(output: Output) -> Iterator[ChunkResult]:
             return tracked(job.map(output), len(job.plan), progress)
 
+        info = provenance(cfg, today, job.catalogs)
+        metadata = footer_metadata(info)
         if cfg.output.layout == "parts":
             columns = job.realism.columns()
             parts = write_parts(
                 cfg, path, job.plan, results, job.catalogs,
-                lambda p: manifest(cfg, p, today, columns),
+                lambda p: manifest(info, p, columns), metadata,
             )  # fmt: skip
             rows, frauds = sum(p.rows for p in parts), sum(p.fraud_count for p in parts)
         else:
             assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
-            rows, frauds = write_single(cfg, path, results, job.catalogs)
+            rows, frauds = write_single(cfg, path, results, job.catalogs, metadata)
         catalog_dir = job.catalogs.final if job.catalogs else None
         files = job.catalogs.files if job.catalogs else ()
     seconds = time.perf_counter() - start

@@ -21,6 +21,8 @@ CATALOG_FILES = MappingProxyType(
     }
 )
 MANIFEST_NAME = "_manifest.json"
+# Footer key-value metadata of every transactions file: the run's provenance as JSON.
+PROVENANCE_KEY = "fraud_simulator"
 REPORTS_DIR = "reports"
 # Catalogs on S3 (``--s3`` upload): the spec's prefix in the artifacts bucket.
 S3_CATALOG_PREFIX = "catalogues"

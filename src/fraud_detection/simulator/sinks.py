@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .config import GeneratorConfig
 from .engines import ChunkResult, Encoded, PartSink
-from .layout import MANIFEST_NAME, part_name, temp_sibling
+from .layout import MANIFEST_NAME, PROVENANCE_KEY, part_name, temp_sibling
 from .plan import ChunkPlan
 from .progress import Progress
 from .result import PartInfo
@@ -65,11 +65,42 @@ def tracked(
     progress.close()
 
 
+def provenance(
+    cfg: GeneratorConfig, today: date, catalogs: StagedCatalogs | None
+) -> dict[str, object]:
+    """Return what a dataset records about how it was made (footer metadata and manifest).
+
+    ``config`` holds the keys that decide the rows (``end_date`` resolved), so a reader can
+    rebuild the config and check the data against it; ``catalogs`` the sha256 of each catalog
+    file the rows were drawn from.
+    """
+    config = cfg.model_dump(mode="json", include={*DATA_KEYS, "output"})
+    config["temporal"]["end_date"] = cfg.temporal.last_day.isoformat()
+    return {
+        "format": 1,
+        "package_version": __version__,
+        "realism": cfg.realism,
+        "seed": cfg.seed,
+        "config_sha256": config_hash(cfg),
+        "run_date": today.isoformat(),
+        "total_rows": cfg.total_rows,
+        "fraud_count": cfg.fraud_count,
+        "catalogs": dict(catalogs.sha256) if catalogs else {},
+        "config": config,
+    }
+
+
+def footer_metadata(info: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    """Return ``info`` as the Parquet key-value metadata every chunk carries."""
+    return ((PROVENANCE_KEY, json.dumps(info, sort_keys=True)),)
+
+
 def write_single(
     cfg: GeneratorConfig,
     path: Path,
     results: Callable[[Encoded], Iterator[ChunkResult]],
     catalogs: StagedCatalogs | None,
+    metadata: tuple[tuple[str, str], ...] = (),
 ) -> tuple[int, int]:
     """Append every chunk's row groups to one file at ``path``; return (rows, frauds)."""
     frauds = 0
@@ -80,7 +111,8 @@ def write_single(
         if spool is not None:
             spool.mkdir(parents=True)
         with ParquetFileWriter(path) as writer:
-            for result in results(Encoded(cfg.catalog.parquet_row_group_size, spool)):
+            output = Encoded(cfg.catalog.parquet_row_group_size, spool, metadata)
+            for result in results(output):
                 assert result.parquet is not None
                 writer.append(result.parquet)
                 frauds += result.fraud_count
@@ -100,13 +132,14 @@ def write_parts(
     results: Callable[[PartSink], Iterator[ChunkResult]],
     catalogs: StagedCatalogs | None,
     manifest: Callable[[list[PartInfo]], dict[str, object]],
+    metadata: tuple[tuple[str, str], ...] = (),
 ) -> list[PartInfo]:
     """Have workers write one part per chunk, then the manifest; return the parts."""
     # S3: parts go to their final keys; the manifest, written last, commits the dataset.
     stage: Location = temp_sibling(final) if isinstance(final, Path) else final
     parts: list[PartInfo] = []
     try:
-        for result in results(PartSink(stage, cfg.catalog.parquet_row_group_size)):
+        for result in results(PartSink(stage, cfg.catalog.parquet_row_group_size, metadata)):
             assert result.part is not None
             parts.append(result.part)
         write_bytes(stage, MANIFEST_NAME, json.dumps(manifest(parts), indent=2).encode())
@@ -133,16 +166,12 @@ def replace_dir(stage: Path, final: Path) -> None:
 
 
 def manifest(
-    cfg: GeneratorConfig, parts: list[PartInfo], today: date, columns: tuple[Column, ...]
+    info: dict[str, object], parts: list[PartInfo], columns: tuple[Column, ...]
 ) -> dict[str, object]:
-    """Return the parts layout's manifest: provenance, config hash, columns and parts."""
+    """Return the parts layout's manifest: provenance, counts, columns and parts."""
     return {
         "format": "fraud-simulator/parts/1",
-        "package_version": __version__,
-        "config_sha256": config_hash(cfg),
-        "seed": cfg.seed,
-        "realism": cfg.realism,
-        "run_date": today.isoformat(),
+        **{k: v for k, v in info.items() if k != "format"},
         "total_rows": sum(p.rows for p in parts),
         "fraud_count": sum(p.fraud_count for p in parts),
         "columns": [{"name": c.name, "dtype": str(c.dtype)} for c in columns],

@@ -7,6 +7,7 @@ their final keys (workers read them there) and removed again if the run fails.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Mapping
@@ -33,7 +34,10 @@ class StagedCatalogs:
         )
         self.files = tuple(tables)
         c = cfg.catalog
-        write_tables(self.stage, encode_tables(tables, c.parquet_row_group_size, c.max_size_mb))
+        encoded = encode_tables(tables, c.parquet_row_group_size, c.max_size_mb)
+        # What the dataset records, so a reader can tell when catalog/ no longer matches it.
+        self.sha256 = {name: hashlib.sha256(data).hexdigest() for name, data in encoded.items()}
+        write_tables(self.stage, encoded)
         self.committed = False
 
     def commit(self) -> Location:

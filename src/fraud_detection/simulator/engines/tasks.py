@@ -51,6 +51,7 @@ class Encoded:
 
     row_group_size: int
     spool: Path | None = None
+    metadata: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class PartSink:
 
     location: Location
     row_group_size: int
+    metadata: tuple[tuple[str, str], ...] = ()
 
 
 Output = InMemory | Encoded | PartSink
@@ -99,7 +101,7 @@ def run_chunk(
     if isinstance(output, InMemory):
         table = frame.to_arrow()
         return ChunkResult(chunk, rows, frauds, time.perf_counter() - start, table=table)
-    data = parquet_bytes(frame, output.row_group_size)
+    data = parquet_bytes(frame, output.row_group_size, dict(output.metadata))
     if isinstance(output, Encoded):
         encoded: bytes | Path = data
         if output.spool is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -14,16 +15,23 @@ from ..layout import temp_sibling
 from .parquet_concat import ParquetConcatenator
 
 
-def parquet_bytes(frame: pl.DataFrame, row_group_size: int) -> bytes:
+def parquet_bytes(
+    frame: pl.DataFrame, row_group_size: int, metadata: Mapping[str, str] | None = None
+) -> bytes:
     """Return ``frame`` encoded as Snappy Parquet, in row groups of about ``row_group_size``.
 
     A chunk a few rows over the size stays one row group instead of leaving a tiny one behind.
-    Polars' writer: about 15% faster than pyarrow's here, and the files are smaller.
+    ``metadata`` goes into the footer's key-value metadata. Polars' writer: about 15% faster
+    than pyarrow's here, and the files are smaller.
     """
     groups = max(1, round(frame.height / row_group_size))
     sink = io.BytesIO()
     frame.write_parquet(
-        sink, compression="snappy", row_group_size=-(-frame.height // groups), statistics=True
+        sink,
+        compression="snappy",
+        row_group_size=-(-frame.height // groups),
+        statistics=True,
+        metadata=dict(metadata) if metadata else None,
     )
     return sink.getvalue()
 

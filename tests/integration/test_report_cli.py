@@ -80,7 +80,8 @@ def test_default_output_is_beside_the_dataset(
     assert (out / "report.html").is_file() and (out / "report.json").is_file()
     report = json.loads((out / "report.json").read_text("utf-8"))
     assert report["catalog_check"] is None  # no catalog/ above a copied file
-    assert report["fidelity"] is None
+    assert report["config"]["source"] == "recorded"  # the copy carries its provenance
+    assert report["fidelity"]["failed"] == 0
 
 
 def test_a_parts_directory_reads_all_parts_in_name_order(

@@ -18,7 +18,6 @@ from fraud_detection.simulator.report.dataset import (
 )
 from fraud_detection.simulator.report.fidelity import share_tolerance
 from fraud_detection.simulator.report.history import add_history
-from fraud_detection.simulator.report.html import fmt
 from fraud_detection.simulator.report.leakage import target_encoded
 from fraud_detection.simulator.report.model import recall_at_fpr
 from fraud_detection.simulator.report.split import Split, sample_rows, time_split
@@ -141,10 +140,3 @@ def test_catalog_is_found_above_the_dataset(tmp_path: Path) -> None:
     assert find_catalog_dir(deep / "payments.parquet") == catalog
     (catalog / "cards.parquet").unlink()
     assert find_catalog_dir(deep / "payments.parquet") is None
-
-
-def test_fmt_shows_numbers_readably() -> None:
-    assert fmt(1234567) == "1,234,567"
-    assert fmt(0.123456) == "0.1235"
-    assert fmt(None) == "–"
-    assert fmt(True) == "yes"

@@ -111,7 +111,7 @@ p.warn{background:#fdecea;border-left:4px solid #b3261e;padding:.45rem .8rem}
 details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 figure{margin:.6rem 0}img{max-width:100%;height:auto;display:block}
 figcaption{font-size:.86rem;color:#444;margin-top:.2rem}.src{color:#777}
-.grid{display:flex;flex-wrap:wrap;gap:1rem}.grid figure{flex:0 1 560px}
+.grid{display:flex;flex-wrap:wrap;gap:1rem}.grid figure{flex:0 1 auto}
 .grid figure.wide{flex-basis:100%}
 code{background:#f4f4f4;padding:0 .2rem}
 @media (max-width:900px){.cards{grid-template-columns:1fr 1fr}.split{grid-template-columns:1fr}}

@@ -128,8 +128,9 @@ def leak_verdict(leakage: Mapping[str, Any]) -> Verdict:
     leaks = [r for r in scored if r["warning"]]
     if leaks:
         names = ", ".join(f"{r['column']} ({sig(r['auc'], 3)})" for r in leaks)
+        verb = "separates" if len(leaks) == 1 else "each separate"
         return Verdict(
-            "leak", "bad", f"Alone, {names} separate fraud from legit above {WARN_SEPARATION}."
+            "leak", "bad", f"Alone, {names} {verb} fraud from legit above {WARN_SEPARATION}."
         )
     if not scored:
         return Verdict("not measured", "info", leakage.get("note") or "No column could be scored.")
@@ -189,8 +190,8 @@ def problems(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     for column in report["schema_check"]["columns"]:
         if column["status"] == "fail":
             out.append(
-                _problem("schema", f"column {column['name']}", column["expected"],
-                         column["actual"], "exact", column["problem"] or "")
+                _problem("schema", f"column {column['name']}", column["expected"] or "absent",
+                         column["actual"] or "absent", "exact", column["problem"] or "", "text")
             )  # fmt: skip
     for section, key in (("fidelity", "fidelity"), ("catalog", "catalog_check")):
         for check in (report.get(key) or {}).get("checks", []):
@@ -203,7 +204,7 @@ def problems(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         if row["warning"]:
             out.append(
                 _problem("leakage", f"{row['column']} alone predicts the label",
-                         f"separation <= {WARN_SEPARATION}", row["separation"], 0,
+                         f"separation <= {WARN_SEPARATION}", row["separation"], None,
                          f"ROC AUC {sig(row['auc'], 3)}", "score")
             )  # fmt: skip
     return out
@@ -240,7 +241,7 @@ def next_steps(report: Mapping[str, Any], found: list[dict[str, Any]]) -> list[d
     steps = []
     if found:
         steps.append(
-            {"text": f"{len(found)} problem(s) are listed below with expected, measured and "
+            {"text": f"{len(found)} problem(s) are listed above with expected, measured and "
              "tolerance: fix those first.", "anchor": "problems"}
         )  # fmt: skip
     steps += _signal_steps(report)

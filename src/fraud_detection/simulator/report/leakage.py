@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 from sklearn.metrics import roc_auc_score
 
-from .dataset import ID_COLUMNS, LABEL, is_categorical, is_numeric
+from .dataset import ID_COLUMNS, LABEL, LABEL_COLUMNS, is_categorical, is_numeric
 from .split import Split
 from .values import share, wilson
 
@@ -117,7 +117,7 @@ def column_row(split: Split, column: str, y: np.ndarray) -> dict[str, Any]:
 def leakage(split: Split) -> dict[str, Any]:
     """Return every column's single-column AUC (highest separation first) and the warnings."""
     y = split.test[LABEL].to_numpy().astype(bool)
-    columns = [c for c in split.train.columns if c != LABEL]
+    columns = [c for c in split.train.columns if c not in LABEL_COLUMNS]
     rows = [column_row(split, c, y) for c in columns]
     rows.sort(key=lambda r: (-(r["separation"] or 0.0), r["column"]))
     warnings = [
@@ -133,4 +133,5 @@ def leakage(split: Split) -> dict[str, Any]:
         "columns": rows,
         "warnings": warnings,
         "note": note,
+        "label_columns": sorted(c for c in split.train.columns if c in LABEL_COLUMNS),
     }

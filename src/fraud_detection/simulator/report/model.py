@@ -35,7 +35,7 @@ from sklearn.metrics import (
 )
 from threadpoolctl import threadpool_limits
 
-from .dataset import ID_COLUMNS, LABEL, TIME, is_categorical, is_numeric
+from .dataset import ID_COLUMNS, LABEL, LABEL_COLUMNS, TIME, is_categorical, is_numeric
 from .history import HISTORY_KEYS, add_history
 from .split import Split
 from .values import share, wilson
@@ -85,7 +85,7 @@ def raw_spec(train: pl.DataFrame) -> FeatureSpec:
     numeric: list[str] = []
     categories: dict[str, list[Any]] = {}
     for column, dtype in train.schema.items():
-        if column in (LABEL, TIME) or _is_id(train, column):
+        if column in LABEL_COLUMNS or column == TIME or _is_id(train, column):
             continue
         if is_categorical(column, dtype):
             counts = train[column].drop_nulls().value_counts()

@@ -168,6 +168,9 @@ def leakage_section(page: Page) -> str:
         "separation = max(AUC, 1 − AUC), so a column that predicts legit counts as well."
     )
     table_html = details("Every column's score", table(headers, rows, numeric=(2, 3)))
+    labels = leak.get("label_columns") or []
+    if labels:
+        note += para(f"Not scored, being the label or facts about it: {', '.join(labels)}.", "note")
     return warn + note + _leak_explanation(leak) + figures(page, "leakage") + table_html
 
 

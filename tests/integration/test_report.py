@@ -295,3 +295,17 @@ def test_images_are_twice_their_display_size(written: tuple[Path, Path]) -> None
     for data, width in found:
         png = base64.b64decode(data)
         assert int.from_bytes(png[16:20], "big") == 2 * int(width)
+
+
+def test_a_generated_parts_directory_reports_its_provenance(tmp_path: Path) -> None:
+    from tests.conftest import small_config
+
+    cfg = small_config(tmp_path, total_rows=8_000, batch_size=2_000, output={"layout": "parts"})
+    result = generate_to_parquet(cfg)
+    parts = sorted(result.path.glob("*.parquet"))
+    assert len(parts) > 1
+    data = build_report(result.path).data
+    prov = data["provenance"]
+    assert prov["consistent"] and prov["files"] == prov["files_with"] == len(parts)
+    assert data["config"]["source"] == "recorded" and data["fidelity"]["failed"] == 0
+    assert data["catalog_check"]["checksums"]["status"] == "match"

@@ -202,8 +202,10 @@ def test_a_tiny_dataset_still_gets_a_report(
     frame: pl.DataFrame, tmp_path: Path, rows: int, two_classes: bool
 ) -> None:
     tiny = frame.head(rows)
-    data = build_report(corrupted(tiny, lambda df: df, tmp_path / "x.parquet")).data
+    report = build_report(corrupted(tiny, lambda df: df, tmp_path / "x.parquet"))
+    data = report.data
     assert data["overview"]["rows"] == rows
+    assert '<header id="top">' in report.to_html()  # the page renders without a model too
     # The model runs exactly when both sides of the 80/20 time split hold both classes.
     cut = int(rows * 0.8)
     sides = (tiny["label_fraud"][:cut], tiny["label_fraud"][cut:])
@@ -216,6 +218,7 @@ def test_a_tiny_dataset_still_gets_a_report(
         assert all(0.0 <= m["roc_auc"] <= 1.0 for m in model["models"].values())
     else:
         assert "single class" in model["skipped"] and model["models"] == {}
+        assert data["verdict"]["signal"]["level"] == "not measured"
     assert all("skipped" not in p for p in data["plots"])
 
 

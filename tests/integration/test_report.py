@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
@@ -169,22 +172,140 @@ def test_report_files_only(written: tuple[Path, Path]) -> None:
 
 
 def test_same_dataset_same_report(
-    generated: tuple[GeneratorConfig, GenerationResult], report: dict[str, Any]
+    generated: tuple[GeneratorConfig, GenerationResult],
+    report: dict[str, Any],
+    written: tuple[Path, Path],
 ) -> None:
     cfg, result = generated
-    again = build_report(result.path, result.catalog_dir, cfg).data
+    rebuilt = build_report(result.path, result.catalog_dir, cfg)
+    again = rebuilt.data
     assert again.keys() == report.keys()
     for section in report:
         if section != "timings_s":
             assert again[section] == report[section], section
+    assert rebuilt.to_html() == written[0].read_text("utf-8")  # the same bytes
 
 
-def test_without_config_fidelity_is_null_and_plots_have_no_expected_curve(
-    generated: tuple[GeneratorConfig, GenerationResult],
+def test_without_config_the_recorded_config_is_checked(
+    generated: tuple[GeneratorConfig, GenerationResult], report: dict[str, Any]
 ) -> None:
     _, result = generated
     data = build_report(result.path, settings=None).data
-    assert data["fidelity"] is None
+    assert data["config"]["source"] == "recorded"
+    assert data["fidelity"]["failed"] == 0
+    by_name = lambda checks: sorted(checks, key=lambda c: c["name"])  # noqa: E731
+    # The same checks as with --config (the record keeps device_types in sorted key order).
+    assert by_name(data["fidelity"]["checks"]) == by_name(report["fidelity"]["checks"])
     assert data["catalog_check"] is not None  # found beside the dataset's out_dir
     rank = next(p for p in data["plots"] if p["name"] == "rank_frequency")
+    assert all(e["expected_counts"] is not None for e in rank["data"]["entities"])
+
+
+def test_a_file_without_provenance_still_gets_a_report(
+    generated: tuple[GeneratorConfig, GenerationResult], tmp_path: Path
+) -> None:
+    _, result = generated
+    foreign = tmp_path / "foreign.parquet"
+    pl.read_parquet(result.path).write_parquet(foreign)  # no footer metadata
+    report = build_report(foreign)
+    data = report.data
+    assert data["provenance"]["found"] is False and data["provenance"]["info"] is None
+    assert data["fidelity"] is None and data["config"]["source"] is None
+    rank = next(p for p in data["plots"] if p["name"] == "rank_frequency")
     assert all(e["expected_counts"] is None for e in rank["data"]["entities"])
+    assert data["verdict"]["fidelity"]["level"] == "not checked"
+    assert "record no provenance" in report.to_html()
+
+
+def test_provenance_and_verdicts_are_in_the_json(
+    report: dict[str, Any], generated: tuple[GeneratorConfig, GenerationResult]
+) -> None:
+    cfg, _ = generated
+    info = report["provenance"]["info"]
+    assert report["provenance"]["found"] and report["provenance"]["consistent"]
+    assert (info["seed"], info["realism"], info["total_rows"]) == (cfg.seed, cfg.realism, 30_000)
+    assert report["config"]["source"] == "given" and report["config"]["differences"] == []
+    verdict = report["verdict"]
+    for key in ("fidelity", "signal", "leakage", "catalogs"):
+        assert set(verdict[key]) == {"level", "tone", "sentence"} and verdict[key]["sentence"]
+    assert verdict["fidelity"]["level"] == "matches"
+    assert verdict["leakage"]["level"] == "no leak"
+    assert verdict["catalogs"]["level"] == "consistent"
+    lift = report["model"]["models"]["raw_history"]["ap_lift"]
+    words = {w["word"]: w for w in verdict["thresholds"]["lift_words"]}
+    word = verdict["signal"]["level"]
+    assert words[word]["from"] <= lift < (words[word]["below"] or float("inf"))
+    assert verdict["problems"] == [] and verdict["problem_count"] == 0
+    assert report["overview"]["entities"]["merchant"] <= cfg.catalog.num_merchants
+
+
+def test_operating_points_agree_with_the_recall(report: dict[str, Any]) -> None:
+    split = report["model"]["split"]
+    for model in report["model"]["models"].values():
+        for key, point in model["operating_points"].items():
+            assert point["frauds"] == split["test_frauds_used"]
+            assert point["caught"] / point["frauds"] == pytest.approx(point["recall"], abs=1e-9)
+            assert point["recall_ci"][0] <= point["recall"] <= point["recall_ci"][1]
+            legit = split["test_rows_used"] - split["test_frauds_used"]
+            assert point["false_alerts"] <= point["target_fpr"] * legit + 1e-9, key
+        assert model["recall_at_1pct_fpr"] <= model["recall_at_5pct_fpr"]
+
+
+def test_model_fits_every_fraud_and_at_most_the_legit_cap(report: dict[str, Any]) -> None:
+    training = report["model"]["training"]
+    split = report["model"]["split"]
+    assert training["train_frauds_fit"] == split["train_frauds_used"]
+    fit = training["train_legit_fit"]
+    assert fit == min(training["max_train_legit"], training["train_legit_available"])
+
+
+def test_plots_show_local_hours_currencies_and_mcc_names(report: dict[str, Any]) -> None:
+    plots = {p["name"]: p["data"] for p in report["plots"]}
+    hours = plots["hour_of_day"]
+    assert sum(hours["local"]["legit"]) == sum(hours["legit"])  # the same rows, shifted
+    assert hours["local"]["legit"] != hours["legit"]
+    currencies = plots["amount"]["currencies"]
+    assert {c["currency"] for c in currencies} == {"USD", "EUR"}
+    assert sum(c["rows"] for c in currencies) == report["overview"]["rows"]
+    mcc = plots["fraud_rate_by.mcc_code"]
+    assert len(mcc["rows"]) == mcc["distinct"]  # all 22 codes, none cut
+    assert all(row["name"] for row in mcc["rows"])  # every generated code has an ISO name
+    bursts = plots["bursts"]
+    assert bursts["frauds_total"] == report["overview"]["fraud_count"]
+
+
+def test_the_page_starts_with_verdicts_contents_and_collapsed_passing_detail(
+    written: tuple[Path, Path], report: dict[str, Any]
+) -> None:
+    text = written[0].read_text("utf-8")
+    top = text[text.index("<header") : text.index("</header>")]
+    assert "Fraud dataset report: " + Path(report["overview"]["path"]).stem in top
+    assert top.count('<div class="card ') == 4
+    assert "weak signal" in top or report["verdict"]["signal"]["level"] in top
+    for anchor in ("plots", "model", "leakage", "fidelity", "catalog", "schema", "columns"):
+        assert f'<a href="#{anchor}">' in top and f'<section id="{anchor}">' in text
+    assert "<details>" in text and "<details open" not in text  # all pass: all collapsed
+    assert "0.005000" not in text and "+00:00" not in text  # no false precision, no ISO noise
+
+
+def test_images_are_twice_their_display_size(written: tuple[Path, Path]) -> None:
+    text = written[0].read_text("utf-8")
+    found = re.findall(r'<img src="data:image/png;base64,([^"]+)" alt="[^"]*" width="(\d+)"', text)
+    assert len(found) == len(PLOTS)
+    for data, width in found:
+        png = base64.b64decode(data)
+        assert int.from_bytes(png[16:20], "big") == 2 * int(width)
+
+
+def test_a_generated_parts_directory_reports_its_provenance(tmp_path: Path) -> None:
+    from tests.conftest import small_config
+
+    cfg = small_config(tmp_path, total_rows=8_000, batch_size=2_000, output={"layout": "parts"})
+    result = generate_to_parquet(cfg)
+    parts = sorted(result.path.glob("*.parquet"))
+    assert len(parts) > 1
+    data = build_report(result.path).data
+    prov = data["provenance"]
+    assert prov["consistent"] and prov["files"] == prov["files_with"] == len(parts)
+    assert data["config"]["source"] == "recorded" and data["fidelity"]["failed"] == 0
+    assert data["catalog_check"]["checksums"]["status"] == "match"

@@ -80,7 +80,8 @@ def test_default_output_is_beside_the_dataset(
     assert (out / "report.html").is_file() and (out / "report.json").is_file()
     report = json.loads((out / "report.json").read_text("utf-8"))
     assert report["catalog_check"] is None  # no catalog/ above a copied file
-    assert report["fidelity"] is None
+    assert report["config"]["source"] == "recorded"  # the copy carries its provenance
+    assert report["fidelity"]["failed"] == 0
 
 
 def test_a_parts_directory_reads_all_parts_in_name_order(
@@ -211,3 +212,46 @@ def test_generation_with_report_true_writes_the_report(tmp_path: Path) -> None:
     report = json.loads(reports[0].read_text("utf-8"))
     assert report["fidelity"]["failed"] == 0 and report["overview"]["rows"] == 8_000
     assert (reports[0].parent / "report.html").is_file()
+
+
+def _three_more_frauds(result: GenerationResult, path: Path) -> Path:
+    """Write a copy of the dataset with three more rows labelled fraud (no provenance)."""
+    frame = pl.read_parquet(result.path)
+    flip = frame.with_row_index("i").filter(~pl.col("label_fraud"))["i"].head(3)
+    index = pl.int_range(pl.len(), dtype=pl.UInt32)
+    frame.with_columns(pl.col("label_fraud") | index.is_in(flip.implode())).write_parquet(path)
+    return path
+
+
+def test_fail_on_problems_exits_3_after_writing_the_report(
+    generated: tuple[GeneratorConfig, GenerationResult],
+    config_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cfg, result = generated
+    bad = _three_more_frauds(result, tmp_path / "bad.parquet")
+    args = [str(bad), "--config", str(config_file), "--quiet", *MODEL_ROWS]
+    assert main([*args, "--out", str(tmp_path / "gate"), "--fail-on", "problems"]) == 3
+    assert sorted(p.name for p in (tmp_path / "gate").iterdir()) == ["report.html", "report.json"]
+    err = _lines(capsys.readouterr().err)
+    want = cfg.fraud_count
+    assert err == [
+        f"Problem: fidelity: Fraud count is exactly round(fraud_rate x rows) = round(0.03 x "
+        f"10000): expected {want:,}, measured {want + 3:,} (tolerance exact)"
+    ]
+    report = json.loads((tmp_path / "gate" / "report.json").read_text("utf-8"))
+    assert report["verdict"]["problem_count"] == 1
+    # Without the flag the same problem is reported, and the exit code stays 0.
+    assert main([*args, "--out", str(tmp_path / "plain")]) == 0
+    assert _lines(capsys.readouterr().err) == err
+
+
+def test_fail_on_problems_passes_clean_data(
+    generated: tuple[GeneratorConfig, GenerationResult], tmp_path: Path
+) -> None:
+    _, result = generated
+    out = tmp_path / "out"
+    assert main([str(result.path), "--out", str(out), "--quiet", "--fail-on", "problems",
+                 *MODEL_ROWS]) == 0  # fmt: skip
+    assert json.loads((out / "report.json").read_text("utf-8"))["verdict"]["problems"] == []

@@ -202,8 +202,10 @@ def test_a_tiny_dataset_still_gets_a_report(
     frame: pl.DataFrame, tmp_path: Path, rows: int, two_classes: bool
 ) -> None:
     tiny = frame.head(rows)
-    data = build_report(corrupted(tiny, lambda df: df, tmp_path / "x.parquet")).data
+    report = build_report(corrupted(tiny, lambda df: df, tmp_path / "x.parquet"))
+    data = report.data
     assert data["overview"]["rows"] == rows
+    assert '<header id="top">' in report.to_html()  # the page renders without a model too
     # The model runs exactly when both sides of the 80/20 time split hold both classes.
     cut = int(rows * 0.8)
     sides = (tiny["label_fraud"][:cut], tiny["label_fraud"][cut:])
@@ -216,4 +218,23 @@ def test_a_tiny_dataset_still_gets_a_report(
         assert all(0.0 <= m["roc_auc"] <= 1.0 for m in model["models"].values())
     else:
         assert "single class" in model["skipped"] and model["models"] == {}
+        assert data["verdict"]["signal"]["level"] == "not measured"
     assert all("skipped" not in p for p in data["plots"])
+
+
+def test_v3_label_columns_are_not_scored_as_leaks(frame: pl.DataFrame, tmp_path: Path) -> None:
+    # v3 writes what it knows about each fraud beside the label: outcomes, not features.
+    fraud = pl.col("label_fraud")
+    v3 = lambda df: df.with_columns(  # noqa: E731
+        pl.when(fraud).then(pl.lit("card_testing")).alias("fraud_type"),
+        pl.when(fraud).then(pl.int_range(pl.len())).alias("fraud_episode_id"),
+        pl.when(fraud).then(pl.col("event_time") + pl.duration(days=3)).alias("reported_time"),
+    )
+    data = build_report(corrupted(frame, v3, tmp_path / "x.parquet")).data
+    labels = {"fraud_type", "fraud_episode_id", "reported_time"}
+    assert set(data["leakage"]["label_columns"]) == labels | {"label_fraud"}
+    assert not labels & {r["column"] for r in data["leakage"]["columns"]}
+    assert data["leakage"]["warnings"] == []
+    for model in data["model"]["models"].values():
+        assert not labels & set(model["features"])
+        assert model["roc_auc"] < 0.9  # without them, no model reads the label off

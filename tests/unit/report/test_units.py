@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from sklearn.metrics import roc_curve
 
 from fraud_detection.simulator.report import ReportInputError
 from fraud_detection.simulator.report.dataset import (
@@ -18,9 +19,8 @@ from fraud_detection.simulator.report.dataset import (
 )
 from fraud_detection.simulator.report.fidelity import share_tolerance
 from fraud_detection.simulator.report.history import add_history
-from fraud_detection.simulator.report.html import fmt
 from fraud_detection.simulator.report.leakage import target_encoded
-from fraud_detection.simulator.report.model import recall_at_fpr
+from fraud_detection.simulator.report.model import operating_point, recall_at_fpr, training_rows
 from fraud_detection.simulator.report.split import Split, sample_rows, time_split
 from fraud_detection.simulator.report.values import jsonable, wilson
 from fraud_detection.simulator.report.zipf import expected_counts, fit_zipf
@@ -143,8 +143,22 @@ def test_catalog_is_found_above_the_dataset(tmp_path: Path) -> None:
     assert find_catalog_dir(deep / "payments.parquet") is None
 
 
-def test_fmt_shows_numbers_readably() -> None:
-    assert fmt(1234567) == "1,234,567"
-    assert fmt(0.123456) == "0.1235"
-    assert fmt(None) == "–"
-    assert fmt(True) == "yes"
+def test_operating_point_counts_catches_and_false_alerts() -> None:
+    y = np.array([True] * 10 + [False] * 1000)
+    score = np.concatenate([np.arange(10, dtype=float), np.linspace(5, 0, 1000)])
+    fpr, tpr, _ = roc_curve(y, score, drop_intermediate=False)
+    one = operating_point(fpr, tpr, 10, 1000)["1pct"]
+    assert one["caught"] == 5 and one["recall"] == pytest.approx(0.5)
+    assert one["false_alerts"] <= 10  # at most 1% of 1,000 legit rows
+    assert one["false_alerts_per_catch"] == pytest.approx(one["false_alerts"] / 5)
+    assert one["recall_ci"][0] < 0.5 < one["recall_ci"][1]
+
+
+def test_training_rows_keep_every_fraud_and_a_seeded_legit_sample() -> None:
+    labels = pl.Series([i % 50 == 0 for i in range(5_000)])
+    rows = training_rows(labels, 1_000, seed=3)
+    assert rows is not None and rows.size == 1_000 + 100
+    assert set(np.flatnonzero(labels.to_numpy())) <= set(rows.tolist())
+    assert np.all(np.diff(rows) > 0)  # row order kept
+    assert np.array_equal(rows, training_rows(labels, 1_000, seed=3))  # type: ignore[arg-type]
+    assert training_rows(labels, 4_900, seed=3) is None  # all 4,900 legit rows fit

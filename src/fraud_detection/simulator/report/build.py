@@ -23,12 +23,15 @@ from .leakage import leakage
 from .model import baseline_model
 from .overview import overview, schema_check
 from .plotdata import dataset_plots, entity_counts, plot
+from .provenance import catalog_match, config_differences, read_provenance, recorded_config
 from .split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED, time_split
 from .values import jsonable
+from .verdict import verdicts
 
 log = logging.getLogger("fraud_detection.simulator.report")
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
+RISK_TITLE = "Fraud rate by catalog risk decile (entities by risk, cut at tenths of rows)"
 HTML_NAME, JSON_NAME = "report.html", "report.json"
 T = TypeVar("T")
 
@@ -78,23 +81,88 @@ def resolve_catalog(dataset: Path, catalog_dir: Path | None) -> Path | None:
     return find_catalog_dir(dataset)
 
 
+def resolve_config(
+    given: GeneratorConfig | None, provenance: dict[str, Any]
+) -> tuple[GeneratorConfig | None, dict[str, Any]]:
+    """Return (the config to check against, report.json's ``config`` section).
+
+    The config given wins; without one, the config the dataset records (its provenance).
+    """
+    info = provenance["info"]
+    section: dict[str, Any] = {"source": None, "note": None, "differences": [], "text": ""}
+    recorded, why = recorded_config(info)
+    if given is not None:
+        section |= {"source": "given", "text": "the config given with --config"}
+        if info is not None and isinstance(info.get("config"), dict):
+            section["differences"] = config_differences(given, info["config"])
+        return given, section
+    if recorded is not None:
+        section |= {"source": "recorded", "text": "the config recorded in the dataset's files"}
+        return recorded, section
+    section["note"] = why if info is not None else "no --config given and no config recorded"
+    section["text"] = "nothing (" + section["note"] + ")"
+    return None, section
+
+
+def catalog_section(
+    data: Prepared, catalogs: Path | None, info: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Return (the catalog section, the risk-decile plot), both None without catalogs.
+
+    Catalogs whose sha256 differ from the ones the dataset records are not the ones the rows
+    were drawn from (a later run in the same out_dir replaced them): the checks are skipped
+    and the page says so, rather than report their differences as defects of the data.
+    """
+    if catalogs is None:
+        return None, None
+    match = catalog_match(info, catalogs)
+    reason = _catalog_skip_reason(match, info)
+    if reason is None:
+        section, risk_plot = catalog_check(data, catalogs)
+        return section | {"checksums": match, "skipped": None}, risk_plot
+    section = {
+        "catalog_dir": str(catalogs),
+        "passed": 0,
+        "failed": 0,
+        "checks": [],
+        "checksums": match,
+        "skipped": reason,
+    }
+    return section, plot("risk_deciles", RISK_TITLE, "risk", None, "catalog_check", reason)
+
+
+def _catalog_skip_reason(match: dict[str, Any], info: dict[str, Any] | None) -> str | None:
+    if match["status"] == "replaced":
+        changed = [name for name, f in match["files"].items() if not f["match"]]
+        return (
+            "catalogs were replaced since this dataset was made (sha256 of "
+            f"{', '.join(changed)} differ from the recorded ones); catalog checks skipped"
+        )
+    if match["status"] == "not_used":
+        realism = (info or {}).get("realism", "?")
+        return f"this dataset was made without shared catalogs (realism {realism}); skipped"
+    return None
+
+
 def _dataset_sections(
     timer: _Timer,
     data: Prepared,
     ov: dict[str, Any],
     catalogs: Path | None,
     config: GeneratorConfig | None,
+    info: dict[str, Any] | None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return (fidelity and catalog sections, dataset plot entries): whole-dataset work."""
     counts = timer.run("entity counts", lambda: entity_counts(data))
+    ov["entities"] = {entity: int(c.size) for entity, c in counts.items()}
     sections: dict[str, Any] = {"fidelity": None, "catalog_check": None}
     if config is not None:
         sections["fidelity"] = timer.run("fidelity", lambda: fidelity(config, data, ov, counts))
     plots = timer.run("plot data", lambda: dataset_plots(data, counts, ov, config))
-    if catalogs is not None:
-        sections["catalog_check"], risk_plot = timer.run(
-            "catalog check", lambda: catalog_check(data, catalogs)
-        )
+    sections["catalog_check"], risk_plot = timer.run(
+        "catalog check", lambda: catalog_section(data, catalogs, info)
+    )
+    if risk_plot is not None:
         plots.append(risk_plot)
     return sections, plots
 
@@ -124,13 +192,17 @@ def build_report(
     ds = open_dataset(dataset)
     catalogs = resolve_catalog(ds.path, catalog_dir)
     data = prepare(ds)
+    provenance = timer.run("provenance", lambda: read_provenance(ds.files))
+    cfg, config_section = resolve_config(config, provenance)
     ov = timer.run("overview", lambda: overview(ds, data))
     if ov["rows"] == 0:
         raise ReportInputError(f"{ds.path}: dataset has no rows")
-    sections, plots = _dataset_sections(timer, data, ov, catalogs, config)
+    sections, plots = _dataset_sections(timer, data, ov, catalogs, cfg, provenance["info"])
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "settings": {"max_model_rows": settings.max_model_rows, "seed": settings.seed},
+        "provenance": provenance,
+        "config": config_section,
         "overview": ov,
         "schema_check": schema_check(ds.schema),
         "unusable_columns": list(data.unusable),
@@ -138,9 +210,19 @@ def build_report(
         **_analysis_sections(timer, data, ov["rows"], settings),
     }
     report["plots"] = jsonable(plots + analysis_plots(report))
+    report["verdict"] = verdicts(report, difficulty_of(cfg, provenance["info"]))
     images = timer.run("figures", lambda: {p["name"]: render(p) for p in report["plots"]})
     report["timings_s"] = timer.seconds
     return Report(jsonable(report), images)
+
+
+def difficulty_of(cfg: GeneratorConfig | None, info: dict[str, Any] | None) -> str | None:
+    """Return ``fraud.difficulty`` of the config (v3), from the config or the record, if any."""
+    for source in (cfg.model_dump(mode="json") if cfg else None, (info or {}).get("config")):
+        fraud = (source or {}).get("fraud")
+        if isinstance(fraud, dict) and isinstance(fraud.get("difficulty"), str):
+            return str(fraud["difficulty"])
+    return None
 
 
 def analysis_plots(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -188,6 +270,16 @@ def _write_atomically(files: dict[Path, str]) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def save_report(report: Report, dataset: Path, out_dir: Path | None = None) -> tuple[Path, Path]:
+    """Return (report.html, report.json) after writing ``report`` to ``out_dir`` (default:
+    ``default_out_dir(dataset)``), both files renamed into place only when both are written."""
+    target = Path(out_dir) if out_dir is not None else default_out_dir(Path(dataset))
+    target.mkdir(parents=True, exist_ok=True)
+    html_path, json_path = target / HTML_NAME, target / JSON_NAME
+    _write_atomically({html_path: report.to_html(), json_path: report.to_json()})
+    return html_path, json_path
+
+
 def write_report(
     dataset: Path,
     out_dir: Path | None = None,
@@ -198,15 +290,12 @@ def write_report(
 ) -> tuple[Path, Path]:
     """Return (report.html, report.json) after writing the report of ``dataset`` to ``out_dir``.
 
-    ``out_dir`` defaults to ``default_out_dir(dataset)``. The catalog
-    directory defaults to the nearest ``catalog/`` above the dataset. Nothing is written
-    unless the whole report succeeds. Raises ``ReportInputError`` for an unusable dataset.
+    ``out_dir`` defaults to ``default_out_dir(dataset)``. The catalog directory defaults to
+    the nearest ``catalog/`` above the dataset; the config to the one the dataset records.
+    Nothing is written unless the whole report succeeds. Raises ``ReportInputError`` for an
+    unusable dataset.
     """
     dataset = Path(dataset)
     settings = ReportSettings(max_model_rows=max_model_rows)
     report = build_report(dataset, catalog_dir, config, settings)
-    target = Path(out_dir) if out_dir is not None else default_out_dir(dataset)
-    target.mkdir(parents=True, exist_ok=True)
-    html_path, json_path = target / HTML_NAME, target / JSON_NAME
-    _write_atomically({html_path: report.to_html(), json_path: report.to_json()})
-    return html_path, json_path
+    return save_report(report, dataset, out_dir)

@@ -1,7 +1,8 @@
 """``fraud-report DATASET``: parse flags, build the report, map errors to one line and an exit.
 
 Exit codes: 0 report written; 1 bad input (dataset, catalog, config or flag) or a failure to
-write, with one line per problem and no partial report files.
+write, with one line per problem and no partial report files; 3 report written but it found
+problems, with ``--fail-on problems`` (for CI pipelines that gate on the report).
 """
 
 from __future__ import annotations
@@ -11,20 +12,22 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import polars as pl
 
 from ..config import load_config
 from ..errors import ConfigError
-from .build import write_report
+from .build import ReportSettings, build_report, save_report
 from .errors import ReportInputError
+from .markup import tolerance, value
 from .split import DEFAULT_MAX_MODEL_ROWS
 
 log = logging.getLogger("fraud_detection.simulator.report")
 
 EXIT_OK = 0
 EXIT_ERROR = 1
+EXIT_PROBLEMS = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_MODEL_ROWS,
         help="leakage/model sample cap, rows (default: %(default)s)",
     )
+    parser.add_argument(
+        "--fail-on",
+        choices=("never", "problems"),
+        default="never",
+        help="problems: exit 3 when the report finds a failed check or a leak (default: never)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
 
@@ -75,13 +84,28 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def problem_line(problem: dict[str, Any]) -> str:
+    """Return one problem as a line: where, what, expected, measured and tolerance."""
+    unit = problem["unit"]
+    return (
+        f"Problem: {problem['section']}: {problem['label']}: expected "
+        f"{value(problem['expected'], unit)}, measured {value(problem['measured'], unit)} "
+        f"(tolerance {tolerance(problem['tolerance'], unit)})"
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config is not None else None
-    html_path, json_path = write_report(
-        args.dataset, args.out, args.catalog, config, max_model_rows=args.max_model_rows
-    )
+    settings = ReportSettings(max_model_rows=args.max_model_rows)
+    report = build_report(args.dataset, args.catalog, config, settings)
+    html_path, json_path = save_report(report, args.dataset, args.out)
     print(f"report.html: {html_path}")
     print(f"report.json: {json_path}")
+    found = report.data["verdict"]["problems"]
+    for problem in found:
+        print(problem_line(problem), file=sys.stderr)
+    if found and args.fail_on == "problems":
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 

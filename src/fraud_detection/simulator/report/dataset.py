@@ -34,6 +34,9 @@ ID_COLUMNS = frozenset(
     }
 )
 ENTITY_COLUMNS = {"customer": "customer_id", "merchant": "merchant_id", "card": "card_id"}
+# The label and what v3 writes about it (typology, episode, report time): outcomes, not
+# features. No leakage score or model feature is made of them; each would "leak" by design.
+LABEL_COLUMNS = frozenset({LABEL, "fraud_type", "fraud_episode_id", "reported_time"})
 _CATALOG_SEARCH_DEPTH = 5
 
 

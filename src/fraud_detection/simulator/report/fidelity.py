@@ -37,8 +37,13 @@ def check(
     tolerance: Any,
     passed: bool | None,
     detail: str = "",
+    unit: str = "count",
 ) -> dict[str, Any]:
-    """Return one check row; ``passed=None`` means skipped (``detail`` says why)."""
+    """Return one check row; ``passed=None`` means skipped (``detail`` says why).
+
+    ``unit`` tells the page how to print the numbers: ``count``, ``share`` (a proportion,
+    tolerance in percentage points), ``number`` or ``text``.
+    """
     status = "skipped" if passed is None else ("pass" if passed else "fail")
     return {
         "name": name,
@@ -46,6 +51,7 @@ def check(
         "expected": jsonable(expected),
         "measured": jsonable(measured),
         "tolerance": jsonable(tolerance),
+        "unit": unit,
         "status": status,
         "detail": detail,
     }
@@ -62,10 +68,12 @@ def _share_check(
 ) -> dict[str, Any]:
     tol = share_tolerance(expected, rows)
     if count is None:
-        return check(name, label, expected, None, tol, None, "column missing or unusable")
+        return check(
+            name, label, expected, None, tol, None, "column missing or unusable", unit="share"
+        )
     measured = share(count, rows)
     ok = measured is not None and abs(measured - expected) <= tol
-    return check(name, label, expected, measured, tol, ok)
+    return check(name, label, expected, measured, tol, ok, unit="share")
 
 
 def count_checks(cfg: GeneratorConfig, rows: int, frauds: int) -> list[dict[str, Any]]:
@@ -80,7 +88,7 @@ def count_checks(cfg: GeneratorConfig, rows: int, frauds: int) -> list[dict[str,
             frauds,
             0,
             frauds == want,
-            f"fraud rate {frauds / rows:.6f} vs {cfg.fraud_rate:g}" if rows else "",
+            f"fraud rate {100 * frauds / rows:.3g}% vs {100 * cfg.fraud_rate:.3g}%" if rows else "",
         ),
     ]
 
@@ -98,17 +106,30 @@ def zipf_checks(cfg: GeneratorConfig, counts: dict[str, np.ndarray]) -> list[dic
         size, exponent = _entity_config(cfg, entity)
         name, label = f"zipf.{entity}", f"{entity.capitalize()} rank-frequency slope"
         if entity not in counts:
-            out.append(check(name, label, -exponent, None, ZIPF_TOLERANCE, None, "column missing"))
+            out.append(
+                check(
+                    name, label, -exponent, None, ZIPF_TOLERANCE, None, "column missing", "number"
+                )
+            )
             continue
         fit = fit_zipf(counts[entity], size)
         if fit is None:
             out.append(
-                check(name, label, -exponent, None, ZIPF_TOLERANCE, None, "too few frequent ranks")
+                check(
+                    name,
+                    label,
+                    -exponent,
+                    None,
+                    ZIPF_TOLERANCE,
+                    None,
+                    "too few frequent ranks",
+                    "number",
+                )
             )
             continue
         ok = abs(fit.slope + exponent) <= ZIPF_TOLERANCE
         detail = f"fitted over ranks 1..{fit.ranks} (each with >= 20 transactions)"
-        out.append(check(name, label, -exponent, fit.slope, ZIPF_TOLERANCE, ok, detail))
+        out.append(check(name, label, -exponent, fit.slope, ZIPF_TOLERANCE, ok, detail, "number"))
     return out
 
 
@@ -168,10 +189,15 @@ def date_check(
     stop += timedelta(days=1)
     expected = f"{cfg.temporal.start_date} .. {cfg.temporal.last_day} (UTC)"
     if start is None or end is None:
-        return check("date_range", "Events inside the configured days", expected, None, 0, None)
-    measured = f"{start.isoformat()} .. {end.isoformat()}"
+        return check(
+            "date_range", "Events inside the configured days", expected, None, 0, None, unit="text"
+        )
+    seconds = "%Y-%m-%d %H:%M:%S"
+    measured = f"{start.strftime(seconds)} .. {end.strftime(seconds)} (UTC)"
     ok = first <= start and end < stop
-    return check("date_range", "Events inside the configured days", expected, measured, 0, ok)
+    return check(
+        "date_range", "Events inside the configured days", expected, measured, 0, ok, unit="text"
+    )
 
 
 def id_range_checks(cfg: GeneratorConfig, data: Prepared) -> list[dict[str, Any]]:
@@ -181,7 +207,7 @@ def id_range_checks(cfg: GeneratorConfig, data: Prepared) -> list[dict[str, Any]
         size, _ = _entity_config(cfg, entity)
         label, name = f"{column} within 1..num_{entity}s", f"id_range.{entity}"
         if not data.has(column):
-            out.append(check(name, label, f"1..{size}", None, 0, None, "column missing"))
+            out.append(check(name, label, f"1..{size}", None, 0, None, "column missing", "text"))
             continue
         lo, hi = (
             data.lf.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi"))
@@ -189,7 +215,7 @@ def id_range_checks(cfg: GeneratorConfig, data: Prepared) -> list[dict[str, Any]
             .row(0)
         )
         ok = lo is not None and hi is not None and lo >= 1 and hi <= size
-        out.append(check(name, label, f"1..{size}", f"{lo}..{hi}", 0, ok))
+        out.append(check(name, label, f"1..{size}", f"{lo}..{hi}", 0, ok, unit="text"))
     return out
 
 
@@ -209,11 +235,11 @@ def amount_checks(cfg: GeneratorConfig, data: Prepared, rows: int) -> list[dict[
     return [
         check(
             "amount.log_mean", "Mean of log(amount) vs lognormal mean", params["mean"], mean,
-            tol_mean, mean is not None and abs(mean - params["mean"]) <= tol_mean,
+            tol_mean, mean is not None and abs(mean - params["mean"]) <= tol_mean, unit="number",
         ),
         check(
             "amount.log_sd", "Sd of log(amount) vs lognormal sigma", sigma, sd, tol_sd,
-            sd is not None and abs(sd - sigma) <= tol_sd,
+            sd is not None and abs(sd - sigma) <= tol_sd, unit="number",
         ),
     ]  # fmt: skip
 

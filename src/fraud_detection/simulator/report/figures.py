@@ -1,4 +1,10 @@
-"""Draw each plot entry's data as a PNG (matplotlib, object API: no pyplot, no global state)."""
+"""Draw each plot entry's data as a PNG (matplotlib, object API: no pyplot, no global state).
+
+Figures are sized for the page (``DISPLAY_DPI`` CSS pixels per inch: a 5.6 in figure is shown
+560 px wide, half the page) and rendered at twice that (``DPI``), so they stay sharp on a
+high-density laptop screen and in print. No text is smaller than ``MIN_FONT_PT`` points,
+11 px at the display size.
+"""
 
 from __future__ import annotations
 
@@ -10,41 +16,60 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 LEGIT, FRAUD = "#4C72B0", "#D1495B"
 MODEL_COLORS = {"raw": "#8C8C8C", "raw_history": "#2A9D8F"}
-DPI = 100
+DISPLAY_DPI = 100
+DPI = 2 * DISPLAY_DPI
+MIN_FONT_PT = 8.0
+TITLE_PT, LABEL_PT, TICK_PT, LEGEND_PT = 10.5, 9.5, 8.5, MIN_FONT_PT
+HALF, WIDE = 5.6, 11.4  # inches: half the page, the whole page
 
 
 def _style(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(xlabel, fontsize=9)
-    ax.set_ylabel(ylabel, fontsize=9)
-    ax.tick_params(labelsize=8)
+    ax.set_title(title, fontsize=TITLE_PT)
+    ax.set_xlabel(xlabel, fontsize=LABEL_PT)
+    ax.set_ylabel(ylabel, fontsize=LABEL_PT)
+    ax.tick_params(labelsize=TICK_PT)
     ax.grid(alpha=0.3, linewidth=0.6)
 
 
-def draw_hour(fig: Figure, data: dict[str, Any]) -> None:
-    """Bars: share of each class's transactions per UTC hour."""
-    ax = fig.subplots()
-    hours = np.asarray(data["hours"])
-    ax.bar(hours - 0.2, 100 * np.asarray(data["legit_share"]), 0.4, color=LEGIT, label="legit")
-    ax.bar(hours + 0.2, 100 * np.asarray(data["fraud_share"]), 0.4, color=FRAUD, label="fraud")
+def _hour_panel(ax: Axes, hours: np.ndarray, counts: dict[str, Any], title: str) -> None:
+    ax.bar(hours - 0.2, 100 * np.asarray(counts["legit_share"]), 0.4, color=LEGIT, label="legit")
+    ax.bar(hours + 0.2, 100 * np.asarray(counts["fraud_share"]), 0.4, color=FRAUD, label="fraud")
     ax.set_xticks(range(0, 24, 2))
-    ax.legend(fontsize=8)
-    _style(ax, "Hour of day (UTC)", "hour (UTC)", "% of class's transactions")
+    ax.legend(fontsize=LEGEND_PT)
+    _style(ax, title, "hour of day", "% of class's transactions")
+
+
+def draw_hour(fig: Figure, data: dict[str, Any]) -> None:
+    """Bars: share of each class's transactions per UTC hour and per local hour."""
+    hours = np.asarray(data["hours"])
+    local = data.get("local")
+    axes = fig.subplots(1, 2 if local else 1, squeeze=False, sharey=True)[0]
+    _hour_panel(axes[0], hours, data, "UTC hour")
+    if local:
+        _hour_panel(axes[1], hours, local, "Local hour at the point of sale")
 
 
 def draw_amount(fig: Figure, data: dict[str, Any]) -> None:
-    """Step histograms of amount on a log axis, each class normalised to 100%."""
-    ax = fig.subplots()
+    """Step histograms of amount on a log axis, one panel per currency, each class to 100%."""
     edges = np.asarray(data["edges"])
-    for key, color in (("legit", LEGIT), ("fraud", FRAUD)):
-        shares = 100 * np.asarray(data[f"{key}_share"])
-        ax.stairs(shares, edges, color=color, linewidth=1.5, label=key)
-    ax.set_xscale("log")
-    ax.legend(fontsize=8)
-    _style(ax, "Amount (log scale)", "amount", "% of class's transactions")
+    panels = data.get("currencies") or [{"currency": None, **data}]
+    axes = fig.subplots(1, len(panels), squeeze=False, sharey=True)[0]
+    for ax, panel in zip(axes, panels, strict=True):
+        for key, color in (("legit", LEGIT), ("fraud", FRAUD)):
+            shares = 100 * np.asarray(panel[f"{key}_share"])
+            ax.stairs(shares, edges, color=color, linewidth=1.5, label=key)
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}")
+        )
+        ax.legend(fontsize=LEGEND_PT)
+        unit = panel["currency"] or "currency unknown"
+        rows = f", {panel['rows']:,} rows" if panel.get("rows") else ""
+        _style(ax, f"Amount in {unit}{rows}", f"amount ({unit}, log scale)", "% of class")
 
 
 def draw_rank_frequency(fig: Figure, data: dict[str, Any]) -> None:
@@ -60,10 +85,15 @@ def draw_rank_frequency(fig: Figure, data: dict[str, Any]) -> None:
         if s["fitted_slope"] is not None:
             fit_r = np.arange(1, s["fit_ranks"] + 1, dtype=float)
             fit_c = np.exp(s["fitted_intercept"]) * fit_r ** s["fitted_slope"]
-            label = f"fit (ranks 1..{s['fit_ranks']}): {s['fitted_slope']:.3f}"
+            label = f"fit, ranks 1..{s['fit_ranks']}: {s['fitted_slope']:.2f}"
             ax.loglog(fit_r, fit_c, "-", color=FRAUD, linewidth=3, alpha=0.45, label=label)
-        ax.legend(fontsize=7)
-        _style(ax, f"{s['entity']} ({s['distinct']:,} seen)", "rank", "transactions")
+        ax.legend(fontsize=LEGEND_PT)
+        _style(ax, f"{s['entity']}s ({s['distinct']:,} seen)", "rank", "transactions")
+
+
+def _category_label(row: dict[str, Any]) -> str:
+    name = f" {row['name']}" if row.get("name") else ""
+    return f"{row['category']}{name}  (n={row['rows']:,})"
 
 
 def draw_rate_by(fig: Figure, data: dict[str, Any]) -> None:
@@ -72,21 +102,17 @@ def draw_rate_by(fig: Figure, data: dict[str, Any]) -> None:
     rows = data["rows"][::-1]
     y = np.arange(len(rows))
     rate = np.array([100 * (r["rate"] or 0.0) for r in rows])
-    err = (
-        np.array(
-            [
-                [rate[i] - 100 * r["ci_low"], 100 * r["ci_high"] - rate[i]]
-                for i, r in enumerate(rows)
-            ]
-        )
-        .T.reshape(2, -1)
-        .clip(min=0)
-    )
+    low = rate - np.array([100 * r["ci_low"] for r in rows])
+    high = np.array([100 * r["ci_high"] for r in rows]) - rate
+    err = np.clip(np.vstack([low, high]).reshape(2, -1), 0, None)
     ax.barh(y, rate, xerr=err, color=FRAUD, alpha=0.8, error_kw={"linewidth": 0.8})
-    ax.set_yticks(y, [f"{r['category']}  (n={r['rows']:,})" for r in rows], fontsize=8)
+    ax.set_yticks(y, [_category_label(r) for r in rows], fontsize=TICK_PT)
     if data["overall_rate"] is not None:
-        ax.axvline(100 * data["overall_rate"], color="black", linestyle="--", linewidth=1)
-    _style(ax, f"Fraud rate by {data['column']}", "fraud rate (%)", "")
+        overall = 100 * data["overall_rate"]
+        ax.axvline(overall, color="black", linestyle="--", linewidth=1, label="overall rate")
+        ax.legend(fontsize=LEGEND_PT, loc="lower right")
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=None))
+    _style(ax, f"Fraud rate by {data['column']}", "fraud rate (line: 95% interval)", "")
 
 
 def _dates(values: list[str]) -> list[date]:
@@ -94,13 +120,16 @@ def _dates(values: list[str]) -> list[date]:
 
 
 def draw_daily(fig: Figure, data: dict[str, Any]) -> None:
-    """Two panels sharing the day axis: transactions per day and frauds per day."""
+    """Two panels sharing the day axis, both from zero: transactions and frauds per day."""
     top, bottom = fig.subplots(2, 1, sharex=True)
     days = _dates(data["days"])
     top.plot(days, data["rows"], color=LEGIT, linewidth=1.2)
     bottom.plot(days, data["frauds"], color=FRAUD, linewidth=1.2)
-    _style(top, "Daily volume", "", "transactions")
-    _style(bottom, "Daily fraud count", "day (UTC)", "frauds")
+    for ax in (top, bottom):
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    _style(top, "Transactions per day (axis from zero)", "", "transactions")
+    _style(bottom, "Frauds per day (axis from zero)", "day (UTC)", "frauds")
     fig.autofmt_xdate()
 
 
@@ -110,11 +139,16 @@ def draw_bursts(fig: Figure, data: dict[str, Any]) -> None:
     hist = data["histogram"]
     left.bar(hist["frauds"], hist["windows"], color=FRAUD)
     left.set_yscale("log")
+    k = data["min_frauds_for_burst"]
+    left.axvline(k - 0.5, color="black", linestyle="--", linewidth=1)
+    burst_share = data.get("share_of_frauds_in_bursts")
+    text = f"bursts (>= {k}):\n{100 * burst_share:.2g}% of frauds" if burst_share else "bursts"
+    left.text(k - 0.3, 0.95, text, transform=left.get_xaxis_transform(), va="top",
+              fontsize=LEGEND_PT)  # fmt: skip
     _style(left, "Merchant 30-min windows with fraud", "frauds in the window", "windows (log)")
     times = [datetime.fromisoformat(t) for t in data["timeline"]["window"]]
     right.scatter(times, data["timeline"]["frauds"], s=8, color=FRAUD, alpha=0.6)
-    title = f"Windows with >= {data['min_frauds_for_burst']} frauds over time"
-    _style(right, title, "window start (UTC)", "frauds in the window")
+    _style(right, f"Windows with >= {k} frauds over time", "window start (UTC)", "frauds")
     fig.autofmt_xdate()
 
 
@@ -128,11 +162,13 @@ def draw_risk(fig: Figure, data: dict[str, Any]) -> None:
         high = np.array([100 * r["ci_high"] for r in rows]) - rate
         yerr = np.clip([low, high], 0, None)
         ax.errorbar(x, rate, yerr=yerr, fmt="o-", color=FRAUD, capsize=2)
-        _style(ax, f"{entity} risk decile", "decile (1 = lowest risk)", "fraud rate (%)")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=None))
+        _style(ax, f"{entity} risk decile", "decile (1 = lowest risk)", "fraud rate")
 
 
 def draw_leakage(fig: Figure, data: dict[str, Any]) -> None:
-    """Horizontal bars of each column's ROC AUC; red beyond the warning threshold."""
+    """Horizontal bars of each column's ROC AUC; red beyond the labelled leak thresholds."""
     ax = fig.subplots()
     rows = [r for r in data["columns"] if r["auc"] is not None][::-1]
     y = np.arange(len(rows))
@@ -141,14 +177,20 @@ def draw_leakage(fig: Figure, data: dict[str, Any]) -> None:
     for i, r in enumerate(rows):
         right = r["auc"] >= 0.5
         x = r["auc"] + (0.01 if right else -0.01)
-        ax.text(x, i, f"{r['auc']:.3f}", va="center", ha="left" if right else "right", fontsize=7)
-    ax.set_yticks(y, [r["column"] for r in rows], fontsize=8)
+        ax.text(x, i, f"{r['auc']:.3f}", va="center", ha="left" if right else "right",
+                fontsize=LEGEND_PT)  # fmt: skip
+    ax.set_yticks(y, [r["column"] for r in rows], fontsize=TICK_PT)
     warn = data["warn_separation"]
-    for x in (1 - warn, warn):
+    top = len(rows) - 0.4
+    for x, ha in ((1 - warn, "left"), (warn, "right")):
         ax.axvline(x, color=FRAUD, linestyle="--", linewidth=1)
+        ax.text(x, top, f" leak beyond {x:g} ", color=FRAUD, ha=ha, va="bottom",
+                fontsize=LEGEND_PT)  # fmt: skip
     ax.axvline(0.5, color="black", linewidth=0.8)
+    ax.text(0.5, top, "no signal: 0.5", ha="center", va="bottom", fontsize=LEGEND_PT)
     ax.set_xlim(0, 1)
-    _style(ax, "Single-column ROC AUC (test rows)", "ROC AUC (0.5 = no signal)", "")
+    ax.set_ylim(-0.6, len(rows) + 0.6)
+    _style(ax, "Single-column ROC AUC (test rows)", "ROC AUC", "")
 
 
 def draw_model(fig: Figure, data: dict[str, Any]) -> None:
@@ -158,9 +200,8 @@ def draw_model(fig: Figure, data: dict[str, Any]) -> None:
         color = MODEL_COLORS.get(name, LEGIT)
         fpr, tpr = np.asarray(model["roc_curve"]["x"]), np.asarray(model["roc_curve"]["y"])
         keep = fpr > 0
-        label = f"{name}: AUC {model['roc_auc']:.3f}"
-        roc.plot(fpr[keep], tpr[keep], color=color, label=label)
-        label = f"{name}: AP {model['average_precision']:.3f}"
+        roc.plot(fpr[keep], tpr[keep], color=color, label=f"{name}: AUC {model['roc_auc']:.3f}")
+        label = f"{name}: AP {model['average_precision']:.3g}"
         recall, precision = np.asarray(model["pr_curve"]["x"]), np.asarray(model["pr_curve"]["y"])
         keep = recall > 0  # the curve's (0, 1) end point is a convention, not a measurement
         pr.plot(recall[keep], precision[keep], color=color, label=label)
@@ -168,38 +209,75 @@ def draw_model(fig: Figure, data: dict[str, Any]) -> None:
     roc.plot(diagonal, diagonal, color="black", linestyle="--", linewidth=0.8, label="random")
     roc.set_xscale("log")
     roc.set_xlim(left=1e-3)
-    roc.axvline(0.01, color="black", linestyle=":", linewidth=1)
+    for x in (0.01, 0.05):
+        roc.axvline(x, color="black", linestyle=":", linewidth=1)
+        roc.text(x, 0.98, f" {x:.0%} FPR", transform=roc.get_xaxis_transform(), va="top",
+                 fontsize=LEGEND_PT)  # fmt: skip
     base = data["base_rate"]
-    pr.axhline(base, color="black", linestyle="--", linewidth=0.8, label=f"random: {base:.4f}")
+    pr.axhline(base, color="black", linestyle="--", linewidth=0.8, label=f"random: {base:.2%}")
     pr.set_yscale("log")
-    roc.legend(fontsize=8)
-    pr.legend(fontsize=8)
-    _style(roc, "ROC (dotted: 1% FPR)", "false-positive rate (log)", "recall")
+    roc.legend(fontsize=LEGEND_PT, loc="lower right")
+    pr.legend(fontsize=LEGEND_PT)
+    _style(roc, "ROC", "false-positive rate (log)", "recall")
     _style(pr, "Precision-recall", "recall", "precision (log)")
 
 
-DRAWERS: dict[str, tuple[Callable[[Figure, dict[str, Any]], None], tuple[float, float]]] = {
-    "hour": (draw_hour, (7.5, 3.4)),
-    "amount": (draw_amount, (7.5, 3.4)),
-    "rank_frequency": (draw_rank_frequency, (12, 3.6)),
-    "rate_by": (draw_rate_by, (6, 4)),
-    "daily": (draw_daily, (9, 4.2)),
-    "bursts": (draw_bursts, (12, 3.8)),
-    "risk": (draw_risk, (9, 3.4)),
-    "leakage": (draw_leakage, (7.5, 0.0)),
-    "model": (draw_model, (11, 4)),
+Drawer = Callable[[Figure, dict[str, Any]], None]
+
+
+def _size(entry: dict[str, Any]) -> tuple[float, float]:
+    """Return the figure's size in inches, from its kind and the amount of data it shows."""
+    kind, data = entry["kind"], entry["data"]
+    if kind == "hour":
+        return (WIDE, 3.4) if data.get("local") else (HALF, 3.4)
+    if kind == "amount":
+        return (WIDE, 3.4) if len(data.get("currencies") or []) > 1 else (HALF, 3.4)
+    if kind == "rate_by":
+        return (HALF, 1.3 + 0.26 * len(data["rows"]))
+    if kind == "leakage":
+        return (HALF + 1.0, 1.4 + 0.26 * len(data["columns"]))
+    return SIZES[kind]
+
+
+DRAWERS: dict[str, Drawer] = {
+    "hour": draw_hour,
+    "amount": draw_amount,
+    "rank_frequency": draw_rank_frequency,
+    "rate_by": draw_rate_by,
+    "daily": draw_daily,
+    "bursts": draw_bursts,
+    "risk": draw_risk,
+    "leakage": draw_leakage,
+    "model": draw_model,
+}
+SIZES = {
+    "rank_frequency": (WIDE, 3.6),
+    "daily": (WIDE, 4.2),
+    "bursts": (WIDE, 3.8),
+    "risk": (WIDE, 3.4),
+    "model": (WIDE, 4.0),
 }
 
 
-def render(entry: dict[str, Any]) -> bytes | None:
-    """Return the PNG of a plot entry, or None when it was skipped."""
+def figure(entry: dict[str, Any]) -> Figure | None:
+    """Return the drawn figure of a plot entry, or None when it was skipped."""
     if entry.get("data") is None:
         return None
-    draw, (width, height) = DRAWERS[entry["kind"]]
-    if entry["kind"] == "leakage":  # one bar per column
-        height = 1.2 + 0.24 * len(entry["data"]["columns"])
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    draw(fig, entry["data"])
+    fig = Figure(figsize=_size(entry), dpi=DPI, layout="constrained")
+    DRAWERS[entry["kind"]](fig, entry["data"])
+    return fig
+
+
+def render(entry: dict[str, Any]) -> bytes | None:
+    """Return the PNG of a plot entry (at ``DPI``), or None when it was skipped."""
+    fig = figure(entry)
+    if fig is None:
+        return None
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Return (width, height) in pixels from a PNG's header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

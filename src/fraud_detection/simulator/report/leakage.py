@@ -15,21 +15,44 @@ import numpy as np
 import polars as pl
 from sklearn.metrics import roc_auc_score
 
-from .dataset import ID_COLUMNS, LABEL, is_categorical, is_numeric
+from .dataset import ID_COLUMNS, LABEL, LABEL_COLUMNS, is_categorical, is_numeric
 from .split import Split
+from .values import share, wilson
 
 WARN_SEPARATION = 0.9
 ENCODED = "__score"
 
 
-def target_encoded(train: pl.DataFrame, test: pl.DataFrame, column: str) -> np.ndarray:
-    """Return each test row's value's fraud rate among training rows (unseen: global rate)."""
-    prior = float(train[LABEL].mean() or 0.0)  # type: ignore[arg-type]
+def training_rates(train: pl.DataFrame, test: pl.DataFrame, column: str) -> pl.Series:
+    """Return each test row's value's fraud rate among training rows (null: value unseen)."""
     rates = train.group_by(column).agg(pl.col(LABEL).mean().alias(ENCODED))
     joined = test.select(column).join(
         rates, on=column, how="left", nulls_equal=True, maintain_order="left"
     )
-    return joined[ENCODED].fill_null(prior).to_numpy().astype(np.float64)
+    return joined[ENCODED]
+
+
+def target_encoded(train: pl.DataFrame, test: pl.DataFrame, column: str) -> np.ndarray:
+    """Return each test row's value's fraud rate among training rows (unseen: global rate)."""
+    prior = float(train[LABEL].mean() or 0.0)  # type: ignore[arg-type]
+    return training_rates(train, test, column).fill_null(prior).to_numpy().astype(np.float64)
+
+
+def seen_before(seen: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """Return the test rows' fraud rate when the value was seen in training vs new.
+
+    This is what an id-like column's AUC measures: a new device or IP for a card is riskier
+    than a known one, which is a real signal, not a leak.
+    """
+    out: dict[str, Any] = {"seen_share": float(seen.mean()) if seen.size else None}
+    for key, mask in (("seen", seen), ("unseen", ~seen)):
+        rows, frauds = int(mask.sum()), int(y[mask].sum())
+        low, high = wilson(frauds, rows)
+        out[key] = {
+            "rows": rows, "frauds": frauds, "rate": share(frauds, rows), "ci_low": low,
+            "ci_high": high,
+        }  # fmt: skip
+    return out
 
 
 def numeric_values(train: pl.DataFrame, test: pl.DataFrame, column: str) -> np.ndarray:
@@ -69,26 +92,32 @@ def column_row(split: Split, column: str, y: np.ndarray) -> dict[str, Any]:
     row: dict[str, Any] = {"column": column, "dtype": str(dtype), "kind": kind}
     if kind is None:
         return row | {"auc": None, "separation": None, "warning": False, "note": "unsupported"}
+    seen = None
     if kind == "categorical":
-        score = target_encoded(split.train, split.test, column)
+        rates = training_rates(split.train, split.test, column)
+        prior = float(split.train[LABEL].mean() or 0.0)  # type: ignore[arg-type]
+        score = rates.fill_null(prior).to_numpy().astype(np.float64)
+        seen = rates.is_not_null().to_numpy()
     else:
         score = numeric_values(split.train, split.test, column)
     value = auc(y, score)
     separation = None if value is None else max(value, 1.0 - value)
     distinct = split.train[column].n_unique()
+    id_like = column in ID_COLUMNS or distinct > 0.5 * max(split.train.height, 1)
     return row | {
         "auc": value,
         "separation": separation,
         "warning": separation is not None and separation > WARN_SEPARATION,
         "train_distinct": distinct,
-        "id_like": column in ID_COLUMNS or distinct > 0.5 * max(split.train.height, 1),
+        "id_like": id_like,
+        "seen_before": seen_before(seen, y) if id_like and seen is not None else None,
     }
 
 
 def leakage(split: Split) -> dict[str, Any]:
     """Return every column's single-column AUC (highest separation first) and the warnings."""
     y = split.test[LABEL].to_numpy().astype(bool)
-    columns = [c for c in split.train.columns if c != LABEL]
+    columns = [c for c in split.train.columns if c not in LABEL_COLUMNS]
     rows = [column_row(split, c, y) for c in columns]
     rows.sort(key=lambda r: (-(r["separation"] or 0.0), r["column"]))
     warnings = [
@@ -104,4 +133,5 @@ def leakage(split: Split) -> dict[str, Any]:
         "columns": rows,
         "warnings": warnings,
         "note": note,
+        "label_columns": sorted(c for c in split.train.columns if c in LABEL_COLUMNS),
     }

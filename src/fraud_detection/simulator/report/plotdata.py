@@ -14,12 +14,15 @@ import polars as pl
 
 from ..config import GeneratorConfig
 from .dataset import ENTITY_COLUMNS, LABEL, TIME, Prepared
+from .mcc import mcc_name
 from .values import jsonable, share, wilson
 from .zipf import expected_counts, fit_zipf, plot_ranks, rank_counts
 
 AMOUNT_BINS = 60
 RATE_COLUMNS = ("channel", "pos_entry_mode", "device_type", "card_scheme", "mcc_code")
-TOP_CATEGORIES = 15
+TOP_CATEGORIES = 25
+MAX_CURRENCIES = 3
+OFFSET = "local_time_offset"
 BURST_WINDOW = "30m"
 BURST_MIN_FRAUDS = 3
 TOP_BURSTS = 20
@@ -53,18 +56,27 @@ def _shares(counts: list[int]) -> list[float]:
     return [c / total if total else 0.0 for c in counts]
 
 
+def _hour_counts(data: Prepared, hour: pl.Expr) -> dict[str, list[Any]]:
+    frame = data.lf.group_by(hour.alias("hour"), LABEL).agg(pl.len().alias("n")).collect()
+    legit, fraud = _by_label(frame, "hour", list(range(24)))
+    return {
+        "legit": legit,
+        "fraud": fraud,
+        "legit_share": _shares(legit),
+        "fraud_share": _shares(fraud),
+    }
+
+
 def hour_of_day(data: Prepared) -> dict[str, Any]:
-    """Return transactions per UTC hour of day, legit vs fraud (counts and shares of class)."""
-    title = "Hour of day (UTC), legit vs fraud"
-    frame = (
-        data.lf.group_by(pl.col(TIME).dt.hour().alias("hour"), LABEL)
-        .agg(pl.len().alias("n"))
-        .collect()
-    )
-    hours = list(range(24))
-    legit, fraud = _by_label(frame, "hour", hours)
-    payload: dict[str, Any] = {"hours": hours, "legit": legit, "fraud": fraud}
-    payload |= {"legit_share": _shares(legit), "fraud_share": _shares(fraud)}
+    """Return transactions per hour of day, legit vs fraud: in UTC (top level) and, with
+    ``local_time_offset``, in local time at the point of sale (``local``)."""
+    title = "Hour of day, UTC and local, legit vs fraud"
+    payload: dict[str, Any] = {"hours": list(range(24))}
+    payload |= _hour_counts(data, pl.col(TIME).dt.hour())
+    payload["local"] = None
+    if data.has(OFFSET):
+        local = pl.col(TIME) + pl.duration(minutes=pl.col(OFFSET).cast(pl.Int64).fill_null(0))
+        payload["local"] = _hour_counts(data, local.dt.hour())
     return plot("hour_of_day", title, "hour", payload)
 
 
@@ -84,16 +96,42 @@ def amount_distribution(data: Prepared) -> dict[str, Any]:
     a, b = math.log10(lo), math.log10(hi) + 1e-9
     width = max((b - a) / AMOUNT_BINS, 1e-9)
     bin_expr = ((pl.col("amount").log10() - a) / width).floor().clip(0, AMOUNT_BINS - 1)
+    currency = pl.col("currency") if data.has("currency") else pl.lit(None, pl.String)
     frame = (
-        positive.group_by(bin_expr.cast(pl.Int64).alias("bin"), LABEL)
+        positive.group_by(
+            bin_expr.cast(pl.Int64).alias("bin"), currency.fill_null("?").alias("currency"), LABEL
+        )
         .agg(pl.len().alias("n"))
         .collect()
     )
-    legit, fraud = _by_label(frame, "bin", list(range(AMOUNT_BINS)))
     edges = [10 ** (a + i * width) for i in range(AMOUNT_BINS + 1)]
-    payload: dict[str, Any] = {"edges": edges, "legit": legit, "fraud": fraud}
-    payload |= {"legit_share": _shares(legit), "fraud_share": _shares(fraud)}
+    payload: dict[str, Any] = {"edges": edges, **_amount_counts(frame)}
+    payload["currencies"] = _per_currency(frame) if data.has("currency") else []
     return plot("amount", title, "amount", payload)
+
+
+def _amount_counts(frame: pl.DataFrame) -> dict[str, list[Any]]:
+    """Return legit and fraud counts and shares per amount bin."""
+    totals = frame.group_by("bin", LABEL).agg(pl.col("n").sum())
+    legit, fraud = _by_label(totals, "bin", list(range(AMOUNT_BINS)))
+    return {
+        "legit": legit,
+        "fraud": fraud,
+        "legit_share": _shares(legit),
+        "fraud_share": _shares(fraud),
+    }
+
+
+def _per_currency(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """Return the amount histogram of each of the top currencies by rows (amounts in two
+    currencies on one axis would add dollars to euros)."""
+    volume = frame.group_by("currency").agg(pl.col("n").sum().alias("rows"))
+    top = volume.sort(["rows", "currency"], descending=[True, False]).head(MAX_CURRENCIES)
+    out = []
+    for currency, rows in top.iter_rows():
+        counts = _amount_counts(frame.filter(pl.col("currency") == currency))
+        out.append({"currency": currency, "rows": rows, **counts})
+    return out
 
 
 def _rank_series(
@@ -131,31 +169,46 @@ def rank_frequency(
     return plot("rank_frequency", title, "rank_frequency", {"entities": series})
 
 
-def _top_categories(data: Prepared, column: str) -> list[dict[str, Any]]:
-    frame = (
+def _categories(data: Prepared, column: str) -> pl.DataFrame:
+    """Return rows and frauds per value of ``column``, largest first."""
+    return (
         data.lf.group_by(pl.col(column).cast(pl.String).fill_null("(null)").alias("category"))
         .agg(pl.len().alias("rows"), pl.col(LABEL).sum().alias("frauds"))
         .sort(["rows", "category"], descending=[True, False])
-        .head(TOP_CATEGORIES)
         .collect()
     )
+
+
+def _category_rows(frame: pl.DataFrame, column: str) -> list[dict[str, Any]]:
     out = []
     for category, rows, frauds in frame.iter_rows():
         low, high = wilson(int(frauds), int(rows))
         rate = share(frauds, rows)
+        name = mcc_name(category) if column == "mcc_code" else None
         out.append(
-            {"category": category, "rows": rows, "frauds": frauds, "rate": rate,
+            {"category": category, "name": name, "rows": rows, "frauds": frauds, "rate": rate,
              "ci_low": low, "ci_high": high}
         )  # fmt: skip
     return out
 
 
 def fraud_rate_by(data: Prepared, column: str, overall: float | None) -> dict[str, Any]:
-    """Return the fraud rate (with 95% Wilson interval) per value, top 15 values by volume."""
-    name, title = f"fraud_rate_by.{column}", f"Fraud rate by {column} (top {TOP_CATEGORIES})"
+    """Return the fraud rate (with 95% Wilson interval) per value, top 25 values by volume.
+
+    Merchant category codes carry their ISO 18245 name.
+    """
+    name, title = f"fraud_rate_by.{column}", f"Fraud rate by {column}"
     if not data.has(column):
         return plot(name, title, "rate_by", None, skipped=f"no usable {column} column")
-    payload = {"column": column, "overall_rate": overall, "rows": _top_categories(data, column)}
+    frame = _categories(data, column)
+    if frame.height > TOP_CATEGORIES:
+        title += f" (top {TOP_CATEGORIES} of {frame.height:,} by rows)"
+    payload = {
+        "column": column,
+        "overall_rate": overall,
+        "distinct": frame.height,
+        "rows": _category_rows(frame.head(TOP_CATEGORIES), column),
+    }
     return plot(name, title, "rate_by", payload)
 
 
@@ -197,6 +250,8 @@ def bursts(data: Prepared) -> dict[str, Any]:
         "windows_with_fraud": windows.height,
         "histogram": {"frauds": hist["frauds"].to_list(), "windows": hist["windows"].to_list()},
         "share_of_frauds_in_bursts": share(clustered, total),
+        "frauds_in_bursts": clustered,
+        "frauds_total": total,
         "top_windows": ranked.head(TOP_BURSTS).to_dicts(),
         "timeline": {
             "window": timeline["window"].head(MAX_TIMELINE_POINTS).to_list(),

@@ -35,8 +35,7 @@ POLL_S = 0.5
 
 def _serve(conn: Connection) -> None:
     """A worker's life: run the chunks the driver sends until it sends None or goes away."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # already so when started by the CLI
     while True:
         try:
             task = conn.recv()
@@ -99,7 +98,7 @@ class WorkerPool(Engine):
         self._done: dict[int, tuple[str, Any]] = {}
         self._next = 0
         try:
-            with single_threaded_polars(), _sigint_blocked():
+            with single_threaded_polars(), _workers_ignore_sigint():
                 for number in range(workers):
                     self.workers.append(_Worker(number, ctx))
         except BaseException:
@@ -177,17 +176,21 @@ class WorkerPool(Engine):
 
 
 @contextmanager
-def _sigint_blocked() -> Iterator[None]:
-    """Hold SIGINT back while workers start, so they start with it blocked (inherited): a
-    Ctrl-C during their start-up neither kills them nor is lost for the driver."""
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Start workers with SIGINT ignored from their first instruction (an ignored signal stays
+    ignored across exec), so a Ctrl-C during their start-up does not kill them with a
+    traceback. Meanwhile the driver blocks SIGINT rather than ignoring it: Linux keeps a
+    blocked signal pending, and it is delivered to the driver's handler afterwards."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield  # signal handlers can only be changed from the main thread
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 @contextmanager

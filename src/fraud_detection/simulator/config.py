@@ -299,11 +299,12 @@ class OutputConfig(_Section):
         " event_date (parts only): payments/{dataset}/year=/month= of the events.",
     )
 
-    @model_validator(mode="after")
-    def _event_date_needs_parts(self) -> OutputConfig:
-        if self.partition_by == "event_date" and self.layout != "parts":
-            raise ValueError("partition_by: event_date needs layout: parts")
-        return self
+    @field_validator("partition_by")
+    @classmethod
+    def _event_date_needs_parts(cls, partition_by: str, info: ValidationInfo) -> str:
+        if partition_by == "event_date" and info.data.get("layout") != "parts":
+            raise ValueError("event_date needs output.layout: parts")
+        return partition_by
 
 
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -378,11 +379,11 @@ class GeneratorConfig(_Section):
                     "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
                 ) from None
         if isinstance(self.out_dir, S3Location) and self.output.layout != "parts":
-            raise ValueError("an s3:// out_dir needs output.layout: parts")
+            raise ValueError("out_dir: an s3:// out_dir needs output.layout: parts")
         if self.report and self.output.partition_by == "event_date":
             raise ValueError(
-                "report: true cannot read output.partition_by: event_date's year=/month="
-                " folders yet; run fraud-report on a single-file or run_date dataset"
+                "report: the report cannot read output.partition_by: event_date's year=/month="
+                " folders yet; generate without report: true"
             )
         return self
 
@@ -422,7 +423,8 @@ def format_errors(exc: ValidationError) -> list[str]:
         shown = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
         if isinstance(err.get("input"), dict):
             shown = ""
-        lines.append(f"{_where(loc)}: {msg}{shown}")
+        # A check across keys names its key first itself.
+        lines.append(f"{msg}{shown}" if not loc else f"{_where(loc)}: {msg}{shown}")
     return lines
 
 

@@ -166,28 +166,29 @@ def test_a_killed_worker_ends_the_run_with_one_line(
 def test_after_kill_9_a_rerun_cleans_up_and_globs_read_only_the_dataset(
     tmp_path: Path, run_cli: Callable[[Path], subprocess.Popen[str]], layout: str
 ) -> None:
-    rows = 400_000
-    out = tmp_path / "out"
-    data = small_config_dict(
-        out, total_rows=rows, batch_size=10_000, num_workers=2, output={"layout": layout}
-    )
-    config = write_yaml(tmp_path / "c.yaml", data)
+    config, out = _big_config(tmp_path, output={"layout": layout})
     proc = run_cli(config)
-    _wait_until(lambda: len(_staged_chunks(out)) >= 2, proc, "chunks")
+    _wait_until(lambda: len(_workers(proc)) == 2 and bool(_staged_chunks(out)), proc, "chunks")
     os.killpg(proc.pid, signal.SIGKILL)  # kill -9: nothing gets to clean up
     proc.communicate()
-    assert _staged_chunks(out), "the test needs a killed run's leftovers"
-    glob = str(out / "payments" / "**" / "*.parquet")
-    assert not list((out / "payments").rglob("*.parquet")) if (out / "payments").exists() else True
+    left = _files(out / ".staging")
+    assert left, "the test needs a killed run's leftovers"
+    assert not [p for p in left if p.name.endswith(".parquet")]
+    assert _files(out / "payments") == []  # at most empty partition folders
 
+    rows = 20_000
+    rerun_config = write_yaml(
+        tmp_path / "rerun.yaml", small_config_dict(out, total_rows=rows, output={"layout": layout})
+    )
     rerun = subprocess.run(
-        [sys.executable, "-m", "fraud_detection.simulator", "--config", str(config)],
+        [sys.executable, "-m", "fraud_detection.simulator", "--config", str(rerun_config)],
         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
         timeout=300,
     )  # fmt: skip
     assert rerun.returncode == 0, rerun.stderr
     assert "Removed the staging of 1 dead run(s)" in rerun.stderr
     assert not (out / ".staging").exists()
+    glob = str(out / "payments" / "**" / "*.parquet")
     assert pl.scan_parquet(glob).select(pl.len()).collect().item() == rows
     assert [p for p in _files(out) if p.name.endswith(".tmp")] == []
 

@@ -140,6 +140,22 @@ def test_a_signal_to_the_process_group_ends_the_run_cleanly(
     _assert_gone(children)
 
 
+def test_ctrl_c_ends_a_dask_run_too(
+    tmp_path: Path, run_cli: Callable[[Path], subprocess.Popen[str]]
+) -> None:
+    config, out = _big_config(tmp_path, engine="dask")
+    proc = run_cli(config)
+    _wait_until(lambda: len(_workers(proc)) == 2 and bool(_staged_chunks(out)), proc, "chunks")
+    children = _descendants(proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    returncode, stderr, seconds = _finish(proc)
+    assert returncode == 130, stderr
+    assert "Traceback" not in stderr  # the cluster's workers ignore Ctrl-C too
+    assert seconds < 30
+    assert _files(out) == []
+    _assert_gone(children)
+
+
 def test_a_killed_worker_ends_the_run_with_one_line(
     tmp_path: Path, run_cli: Callable[[Path], subprocess.Popen[str]]
 ) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -110,3 +112,21 @@ def single_threaded_polars() -> Iterator[None]:
             os.environ.pop("POLARS_MAX_THREADS", None)
         else:
             os.environ["POLARS_MAX_THREADS"] = before
+
+
+@contextmanager
+def workers_ignore_sigint() -> Iterator[None]:
+    """Start workers with SIGINT ignored from their first instruction (an ignored signal stays
+    ignored across exec), so a Ctrl-C during their start-up does not kill them with a
+    traceback. Meanwhile the driver blocks SIGINT rather than ignoring it: Linux keeps a
+    blocked signal pending, and it is delivered to the driver's handler afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be changed from the main thread
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)

@@ -9,7 +9,14 @@ from typing import Any
 
 from ..config import GeneratorConfig
 from ..errors import ConfigError
-from .base import Engine, Pending, TaskArgs, capped_workers, single_threaded_polars
+from .base import (
+    Engine,
+    Pending,
+    TaskArgs,
+    capped_workers,
+    single_threaded_polars,
+    workers_ignore_sigint,
+)
 from .tasks import run_chunk
 
 log = logging.getLogger("fraud_detection.simulator")
@@ -36,7 +43,7 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             log.info("Dask: connected to %s", address)
         else:
             workers = capped_workers(cfg.num_workers)
-            with single_threaded_polars():
+            with single_threaded_polars(), workers_ignore_sigint():
                 cluster = LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,

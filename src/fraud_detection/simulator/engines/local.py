@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from typing import Any
 
 from ..config import GeneratorConfig
 from ..errors import WorkerDiedError
-from .base import Engine, Pending, TaskArgs, single_threaded_polars
+from .base import Engine, Pending, TaskArgs, single_threaded_polars, workers_ignore_sigint
 from .tasks import ChunkResult, run_chunk
 
 # How long a worker gets to exit on SIGTERM before it is killed.
@@ -98,7 +97,7 @@ class WorkerPool(Engine):
         self._done: dict[int, tuple[str, Any]] = {}
         self._next = 0
         try:
-            with single_threaded_polars(), _workers_ignore_sigint():
+            with single_threaded_polars(), workers_ignore_sigint():
                 for number in range(workers):
                     self.workers.append(_Worker(number, ctx))
         except BaseException:
@@ -173,24 +172,6 @@ class WorkerPool(Engine):
                 process.join(TERMINATE_GRACE_S)
         for worker in self.workers:
             worker.conn.close()
-
-
-@contextmanager
-def _workers_ignore_sigint() -> Iterator[None]:
-    """Start workers with SIGINT ignored from their first instruction (an ignored signal stays
-    ignored across exec), so a Ctrl-C during their start-up does not kill them with a
-    traceback. Meanwhile the driver blocks SIGINT rather than ignoring it: Linux keeps a
-    blocked signal pending, and it is delivered to the driver's handler afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be changed from the main thread
-        return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, handler)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 @contextmanager

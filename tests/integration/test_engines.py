@@ -129,6 +129,20 @@ def test_rerun_replaces_the_parts_directory(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".old"))]
 
 
+@pytest.mark.parametrize("layout", ["single", "parts"])
+def test_a_failed_rerun_leaves_the_previous_dataset_as_it_was(tmp_path: Path, layout: str) -> None:
+    cfg = small_config(tmp_path, total_rows=6_000, output={"layout": layout})
+    generate_to_parquet(cfg, today=TODAY)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    failing = small_config(
+        tmp_path, total_rows=6_000, output={"layout": layout}, catalog={"max_size_mb": 0.0001}
+    )
+    with pytest.raises(ConfigError, match=r"catalog\.max_size_mb"):
+        generate_to_parquet(failing, today=TODAY)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+
+
 def test_dask_local_cluster_matches_local_engine(tmp_path: Path, reference: pl.DataFrame) -> None:
     single = small_config(tmp_path / "single", total_rows=ROWS, num_workers=2, engine="dask")
     result = generate_to_parquet(single, today=TODAY)

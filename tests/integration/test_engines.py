@@ -50,23 +50,66 @@ def test_manifest_describes_every_part(tmp_path: Path) -> None:
     cfg = small_config(tmp_path, total_rows=ROWS, num_workers=2, output={"layout": "parts"})
     result = generate_to_parquet(cfg, today=TODAY)
     assert isinstance(result.path, Path)
-    manifest = json.loads((result.path / "_manifest.json").read_text())
+    assert result.manifest == tmp_path / "manifests/payments_24_000_2025-07-10.json"
+    manifest = json.loads(result.manifest.read_text())
     from fraud_detection.simulator import __version__
 
     assert manifest["package_version"] == __version__
     assert manifest["seed"] == 7 and manifest["run_date"] == "2025-07-10"
     assert manifest["config_sha256"] == config_hash(cfg)
     assert manifest["total_rows"] == ROWS and manifest["fraud_count"] == 240
-    names = [p["name"] for p in manifest["parts"]]
-    assert names == [f"part-{i:05d}.parquet" for i in range(len(names))]
-    assert sorted(p.name for p in result.path.iterdir()) == ["_manifest.json", *names]
+    assert manifest["dataset"] == "payments/year=2025/month=07/payments_24_000_2025-07-10"
+    paths = [p["path"] for p in manifest["parts"]]
+    assert paths == [f"part-{i:05d}.parquet" for i in range(len(paths))]
+    # The directory holds the parts and nothing else (the manifest sits in manifests/).
+    assert sorted(p.name for p in result.path.iterdir()) == paths
     for part in manifest["parts"]:
-        data = (result.path / part["name"]).read_bytes()
+        data = (result.path / part["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == part["sha256"]
         assert len(data) == part["size_bytes"]
-        frame = pl.read_parquet(result.path / part["name"])
+        frame = pl.read_parquet(result.path / part["path"])
         assert (frame.height, frame["label_fraud"].sum()) == (part["rows"], part["fraud_count"])
     assert [c["name"] for c in manifest["columns"]][:2] == ["transaction_id", "event_time"]
+
+
+def test_a_parts_directory_reads_as_one_dataset(tmp_path: Path, reference: pl.DataFrame) -> None:
+    import pyarrow.dataset as ds
+
+    cfg = small_config(tmp_path, total_rows=ROWS, num_workers=2, output={"layout": "parts"})
+    path = Path(str(generate_to_parquet(cfg, today=TODAY).path))
+    assert pl.scan_parquet(path).collect().equals(reference)
+    assert ds.dataset(path, format="parquet").count_rows() == ROWS
+
+
+def test_event_date_partitions_hold_the_single_files_rows(tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+
+    across_months = {"start_date": "2025-01-20", "end_date": "2025-03-05"}
+    parts = {"layout": "parts", "partition_by": "event_date"}
+    cfg = small_config(
+        tmp_path, total_rows=ROWS, num_workers=2, temporal=across_months, output=parts
+    )
+    single = generate_dataframe(
+        small_config(tmp_path / "ref", total_rows=ROWS, temporal=across_months)
+    )
+    result = generate_to_parquet(cfg, today=TODAY)
+    path = Path(str(result.path))
+    assert path == tmp_path / "payments/payments_24_000_2025-07-10"
+    files = sorted(p.relative_to(path).as_posix() for p in path.rglob("*.parquet"))
+    assert {f.rsplit("/", 1)[0] for f in files} == {
+        "year=2025/month=01", "year=2025/month=02", "year=2025/month=03"
+    }  # fmt: skip
+    # A chunk across a month's end is split: more parts than chunks, every row once, in order.
+    assert len(files) > len({f.rsplit("/", 1)[1] for f in files})
+    assert pl.concat([pl.read_parquet(path / f) for f in files]).equals(single)
+    manifest = json.loads(Path(str(result.manifest)).read_text())
+    assert [p["path"] for p in manifest["parts"]] == files
+    assert manifest["partition_by"] == "event_date"
+    # Readers see the event months as partition columns: year == 2025 finds the rows.
+    by_month = pl.scan_parquet(path, hive_partitioning=True).filter(pl.col("year") == 2025)
+    assert by_month.select(pl.len()).collect().item() == ROWS
+    months = ds.dataset(path, format="parquet", partitioning="hive").to_table(columns=["month"])
+    assert sorted(set(months["month"].to_pylist())) == [1, 2, 3]
 
 
 def test_config_hash_ignores_how_the_rows_are_made(tmp_path: Path) -> None:
@@ -84,6 +127,20 @@ def test_rerun_replaces_the_parts_directory(tmp_path: Path) -> None:
     assert second.path == first.path
     assert not (Path(str(second.path)) / "stray.txt").exists()
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".old"))]
+
+
+@pytest.mark.parametrize("layout", ["single", "parts"])
+def test_a_failed_rerun_leaves_the_previous_dataset_as_it_was(tmp_path: Path, layout: str) -> None:
+    cfg = small_config(tmp_path, total_rows=6_000, output={"layout": layout})
+    generate_to_parquet(cfg, today=TODAY)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    failing = small_config(
+        tmp_path, total_rows=6_000, output={"layout": layout}, catalog={"max_size_mb": 0.0001}
+    )
+    with pytest.raises(ConfigError, match=r"catalog\.max_size_mb"):
+        generate_to_parquet(failing, today=TODAY)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
 
 
 def test_dask_local_cluster_matches_local_engine(tmp_path: Path, reference: pl.DataFrame) -> None:
@@ -169,7 +226,9 @@ def test_dask_parts_to_s3_match_the_local_engine(
     keys = sorted(o["Key"] for o in listed)
     prefix = "synthetic/payments/year=2025/month=07/payments_24_000_2025-07-10/"
     parts = [k for k in keys if k.startswith(prefix + "part-")]
-    assert prefix + "_manifest.json" in keys and len(parts) == len(result.parts)
+    manifest_key = "synthetic/manifests/payments_24_000_2025-07-10.json"
+    assert manifest_key in keys and len(parts) == len(result.parts)
+    assert not [k for k in keys if "/.staging/" in k or k.endswith(".tmp")]
     assert {f"synthetic/catalog/{n}.parquet" for n in ("customers", "merchants", "cards")} <= set(
         keys
     )
@@ -178,10 +237,9 @@ def test_dask_parts_to_s3_match_the_local_engine(
         for k in parts
     ]
     assert pl.concat(frames).equals(reference)
-    manifest = json.loads(
-        s3.get_object(Bucket="lake", Key=prefix + "_manifest.json")["Body"].read()
-    )
+    manifest = json.loads(s3.get_object(Bucket="lake", Key=manifest_key)["Body"].read())
     assert manifest["total_rows"] == ROWS
+    assert [prefix + p["path"] for p in manifest["parts"]] == parts
     assert not list(tmp_path.rglob("*.parquet"))  # nothing written locally
 
 

@@ -157,7 +157,10 @@ def test_v1_draws_scheme_and_country_per_transaction(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("realism", ["v2", "v1"])
-def test_same_config_same_rows_for_1_2_and_3_workers(tmp_path: Path, realism: str) -> None:
+def test_same_config_same_rows_for_1_2_and_3_workers(
+    tmp_path: Path, realism: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRAUD_SIMULATOR_MAX_WORKERS", "3")  # really 3 processes on 2 cores
     frames = []
     for workers in (1, 2, 3):
         cfg = small_config(

@@ -218,7 +218,8 @@ def test_unreachable_s3_endpoint_exits_2(
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", closed_port_url)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
 
-    assert main(["--config", str(write_config(tmp_path, realism="v1")), "--s3"]) == EXIT_S3
+    config = write_config(tmp_path, realism="v1", s3={"file_attempts": 1})
+    assert main(["--config", str(config), "--s3"]) == EXIT_S3
 
     assert f"s3://{RAW}/payments/year=" in caplog.text
     assert "EndpointConnectionError" in caplog.text

@@ -1,18 +1,24 @@
 """Command line: parse flags, load the config, generate, optionally upload; map errors to exits.
 
-Exit codes: 0 success, 1 config or unexpected error, 2 S3 delivery failed, 130 interrupted.
+Exit codes: 0 success, 1 config or unexpected error, 2 S3 delivery failed, 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any, NoReturn
 
 from .config import GeneratorConfig, load_config
-from .errors import ConfigError, S3UploadError, SimulatorError
+from .errors import ConfigError, S3UploadError, SimulatorError, Terminated
 from .realism import REALISMS
 from .version import __version__
 
@@ -22,15 +28,27 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_S3 = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a process it killed
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a bad flag is a one-line error with exit 1 (2 is reserved for S3)."""
+    """argparse, but a bad flag is one ``Config error: --flag: problem`` line with exit 1 (2 is
+    reserved for S3), naming the flag first as a config line names its key."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"Config error: {message}\n")
+        self.exit(EXIT_ERROR, f"Config error: {self._one_line(message)} (see --help)\n")
+
+    def _one_line(self, message: str) -> str:
+        if message.startswith("argument "):
+            flag, _, problem = message.removeprefix("argument ").partition(": ")
+            return f"{flag.split('/')[-1]}: {problem}"
+        if message.startswith("unrecognized arguments: "):
+            unknown = message.removeprefix("unrecognized arguments: ").split()[0]
+            flags = [o for a in self._actions for o in a.option_strings]
+            hint = difflib.get_close_matches(unknown.split("=")[0], flags, n=1)
+            return f"{unknown}: unknown flag" + (f"; did you mean {hint[0]}?" if hint else "")
+        return message
 
 
 def _integer(text: str) -> int:
@@ -109,8 +127,38 @@ def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
     return EXIT_OK
 
 
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _sigterm_ends_the_run() -> Iterator[None]:
+    """While the CLI runs, SIGTERM raises ``Terminated`` (cleaned up like Ctrl-C, exit 143).
+
+    Only the CLI installs it: a library caller (Airflow, a notebook) keeps its own handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the generator CLI; return the process exit code."""
+    with _sigterm_ends_the_run():
+        try:
+            return _main(argv)
+        except Terminated:  # arrived while an earlier signal was being handled
+            return EXIT_TERMINATED
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:  # long: one except per exit code, in order
     args = build_parser().parse_args(argv)
     level = getattr(logging, args.log_level)
     # A no-op when the host (Airflow, pytest) already configured logging; our level still holds.
@@ -132,8 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SimulatorError as exc:  # e.g. the report could not read what was written
         log.error("Error: %s", exc)
         return EXIT_ERROR
+    except Terminated:
+        log.error("Terminated (SIGTERM): what the run staged was removed")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        log.error("Interrupted: nothing was written at the final path")
+        log.error("Interrupted: what the run staged was removed")
         return EXIT_INTERRUPTED
     except OSError as exc:
         log.error("Output error: %s", exc)

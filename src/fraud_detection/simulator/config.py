@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -34,7 +36,12 @@ DEFAULT_AMOUNT_PARAMS: dict[str, dict[str, float]] = {
 
 
 def _number(value: Any) -> Any:
-    """Accept ``"1e6"`` or ``"1_000_000"`` where YAML left a number as a string."""
+    """Accept ``"1e6"`` or ``"1_000_000"`` where YAML left a number as a string.
+
+    ``true``/``false`` are not numbers (pydantic would read ``total_rows: true`` as 1 row).
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()}")
     if isinstance(value, str):
         try:
             number = float(value.replace("_", ""))
@@ -47,7 +54,12 @@ def _number(value: Any) -> Any:
 
 
 Count = Annotated[int, BeforeValidator(_number), Field(gt=0)]
-Number = Annotated[float, BeforeValidator(_number)]
+# Finite: a NaN weight or an infinite prior would silently turn into NaN data.
+Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+# What Datetime(ns) holds (1677-09-21 .. 2262-04-11), in whole years with a margin.
+FIRST_DATE, LAST_DATE = date(1678, 1, 1), date(2261, 12, 31)
+MAX_TOTAL_ROWS = 100_000_000_000
+MAX_BATCH_SIZE = 10_000_000
 
 
 class _Section(BaseModel):
@@ -55,32 +67,61 @@ class _Section(BaseModel):
 
 
 class CatalogConfig(_Section):
-    num_customers: Count = Field(50_000, description="Customers in the catalog (ids 1..N).")
-    num_merchants: Count = Field(5_000, description="Merchants in the catalog (ids 1..N).")
-    num_cards: Count = Field(75_000, description="Cards in the catalog (ids 1..N).")
+    num_customers: Count = Field(
+        50_000, le=100_000_000, description="Customers in the catalog (ids 1..N; at most 1e8)."
+    )
+    num_merchants: Count = Field(
+        5_000, le=10_000_000, description="Merchants in the catalog (ids 1..N; at most 1e7)."
+    )
+    num_cards: Count = Field(
+        75_000,
+        le=10_000_000,
+        description="Cards in the catalog (ids 1..N; at most 1e7, about 4 GB per process).",
+    )
     customer_zipf_exponent: Number = Field(
-        1.0, ge=0, description="Zipf exponent of customer activity (0 = uniform)."
+        1.0, ge=0, le=10, description="Zipf exponent of customer activity (0 = uniform; <= 10)."
     )
     merchant_zipf_exponent: Number = Field(
-        1.1, ge=0, description="Zipf exponent of merchant popularity."
+        1.1, ge=0, le=10, description="Zipf exponent of merchant popularity (<= 10)."
     )
-    card_zipf_exponent: Number = Field(1.0, ge=0, description="Zipf exponent of card usage.")
-    merchant_risk_alpha: Number = Field(1.0, gt=0, description="Beta(alpha, .) of merchant risk.")
-    merchant_risk_beta: Number = Field(30.0, gt=0, description="Beta(., beta) of merchant risk.")
-    card_risk_alpha: Number = Field(1.0, gt=0, description="Beta(alpha, .) of card risk.")
-    card_risk_beta: Number = Field(50.0, gt=0, description="Beta(., beta) of card risk.")
+    card_zipf_exponent: Number = Field(
+        1.0, ge=0, le=10, description="Zipf exponent of card usage (<= 10)."
+    )
+    merchant_risk_alpha: Number = Field(
+        1.0, gt=0, le=1e6, description="Beta(alpha, .) of merchant risk (<= 1e6)."
+    )
+    merchant_risk_beta: Number = Field(
+        30.0, gt=0, le=1e6, description="Beta(., beta) of merchant risk (<= 1e6)."
+    )
+    card_risk_alpha: Number = Field(
+        1.0, gt=0, le=1e6, description="Beta(alpha, .) of card risk (<= 1e6)."
+    )
+    card_risk_beta: Number = Field(
+        50.0, gt=0, le=1e6, description="Beta(., beta) of card risk (<= 1e6)."
+    )
     max_size_mb: Number = Field(
-        64, gt=0, description="A written catalog file larger than this is an error."
+        64, gt=0, le=5_000, description="A written catalog file larger than this is an error."
     )
     parquet_row_group_size: Count = Field(
-        100_000, description="Rows per Parquet row group (catalogs and transactions)."
+        100_000,
+        le=MAX_BATCH_SIZE,
+        description="Rows per Parquet row group (catalogs and transactions; at most 1e7).",
     )
 
 
 class TemporalConfig(_Section):
-    start_date: date = Field(date(2025, 1, 1), description="First day of events (inclusive).")
+    start_date: date = Field(
+        date(2025, 1, 1),
+        ge=FIRST_DATE,
+        le=LAST_DATE,
+        description="First day of events (inclusive; 1678-01-01..2261-12-31, what Datetime(ns)"
+        " holds).",
+    )
     end_date: date | None = Field(
-        None, description="Last day of events (inclusive); today when absent."
+        None,
+        ge=FIRST_DATE,
+        le=LAST_DATE,
+        description="Last day of events (inclusive); today when absent.",
     )
 
     @model_validator(mode="after")
@@ -95,6 +136,18 @@ class TemporalConfig(_Section):
         return self.end_date or date.today()
 
 
+# Each amount parameter's allowed range: amounts stay finite and below about 1e12.
+AMOUNT_PARAM_RANGES: dict[str, tuple[float, float]] = {
+    "mean": (-10.0, 20.0),
+    "sigma": (0.0, 5.0),
+    "loc": (-1e9, 1e9),
+    "scale": (0.0, 1e9),
+    "low": (0.0, 1e12),
+    "high": (0.0, 1e12),
+}
+_STRICTLY_POSITIVE = ("sigma", "scale")
+
+
 class FeatureConfig(_Section):
     amount_distribution: Literal["lognormal", "normal", "uniform"] = Field(
         "lognormal", description="Distribution of `amount`."
@@ -103,8 +156,8 @@ class FeatureConfig(_Section):
         default_factory=dict,
         description=(
             "Parameters of that distribution: lognormal mean/sigma (of log amount; default"
-            " 3.5/1.0),"
-            " normal loc/scale (50/25), uniform low/high (1/500). Missing ones take the default."
+            " 3.5/1.0; mean -10..20, sigma 0..5), normal loc/scale (50/25; each within 1e9),"
+            " uniform low/high (1/500; 0 < low < high <= 1e12). Missing ones take the default."
         ),
     )
     device_types: dict[str, Number] = Field(
@@ -124,28 +177,40 @@ class FeatureConfig(_Section):
             raise ValueError("device type names must be non-empty")
         return weights
 
-    @model_validator(mode="after")
-    def _params_fit_distribution(self) -> FeatureConfig:
-        allowed = DEFAULT_AMOUNT_PARAMS[self.amount_distribution]
-        unknown = sorted(set(self.amount_params) - set(allowed))
+    @field_validator("amount_params")
+    @classmethod
+    def _params_fit_distribution(
+        cls, params: dict[str, float], info: ValidationInfo
+    ) -> dict[str, float]:
+        distribution = info.data.get("amount_distribution")
+        if distribution not in DEFAULT_AMOUNT_PARAMS:
+            return params  # amount_distribution itself is reported
+        allowed = DEFAULT_AMOUNT_PARAMS[distribution]
+        unknown = sorted(set(params) - set(allowed))
         if unknown:
             raise ValueError(
-                f"amount_params {unknown} do not apply to {self.amount_distribution}"
-                f" (allowed: {', '.join(allowed)})"
+                f"{unknown} do not apply to {distribution} (allowed: {', '.join(allowed)})"
             )
-        p = self.amount
-        if self.amount_distribution == "lognormal" and not p["sigma"] > 0:
-            raise ValueError("amount_params.sigma must be > 0")
-        if self.amount_distribution == "normal" and not p["scale"] > 0:
-            raise ValueError("amount_params.scale must be > 0")
-        if self.amount_distribution == "uniform" and not 0 < p["low"] < p["high"]:
+        p = {**allowed, **params}
+        for name, value in p.items():
+            low, high = AMOUNT_PARAM_RANGES[name]
+            strict = name in _STRICTLY_POSITIVE
+            if not (low < value <= high if strict else low <= value <= high):
+                raise ValueError(
+                    f"{name} must be {'>' if strict else '>='} {low:g} and <= {high:g}"
+                    f" (got {value:g})"
+                )
+        if distribution == "uniform" and not p["low"] < p["high"]:
             raise ValueError("amount_params need 0 < low < high")
-        return self
+        return params
 
     @property
     def amount(self) -> dict[str, float]:
         """The amount distribution's parameters, defaults filled in."""
         return {**DEFAULT_AMOUNT_PARAMS[self.amount_distribution], **self.amount_params}
+
+
+Weight = Annotated[Number, Field(ge=-100, le=100)]
 
 
 class LabelerConfig(_Section):
@@ -157,14 +222,17 @@ class LabelerConfig(_Section):
     burst_share: Number = Field(
         0.25, ge=0, le=1, description="Share of each chunk's frauds placed as merchant bursts."
     )
-    burst_factor: Count = Field(10, description="Frauds per burst wave.")
+    burst_factor: Count = Field(10, le=100_000, description="Frauds per burst wave (<= 1e5).")
     burst_window_s: Number = Field(
-        1800, gt=0, description="A wave labels the merchant's transactions within +- this."
+        1800,
+        gt=0,
+        le=86_400,
+        description="A wave labels the merchant's transactions within +- this (<= 1 day).",
     )
-    w_amount: Number = Field(0.8, description="Logistic weight of log(amount + 1).")
-    w_mrisk: Number = Field(2.0, description="Logistic weight of merchant risk.")
-    w_crisk: Number = Field(1.5, description="Logistic weight of card risk.")
-    w_night: Number = Field(0.5, description="Logistic weight of hour < 6 (UTC).")
+    w_amount: Weight = Field(0.8, description="Logistic weight of log(amount + 1) (-100..100).")
+    w_mrisk: Weight = Field(2.0, description="Logistic weight of merchant risk (-100..100).")
+    w_crisk: Weight = Field(1.5, description="Logistic weight of card risk (-100..100).")
+    w_night: Weight = Field(0.5, description="Logistic weight of hour < 6 (UTC) (-100..100).")
 
 
 class S3Config(_Section):
@@ -176,40 +244,100 @@ class S3Config(_Section):
     )
     prefix: str = Field("", description="Key prefix prepended to every uploaded key.")
     multipart_threshold_mb: Number = Field(
-        8, gt=0, description="Files larger than this upload in parts (multipart)."
+        8, gt=0, le=5_000, description="Files larger than this upload in parts (multipart)."
     )
-    multipart_chunksize_mb: Number = Field(8, ge=5, description="Size of each uploaded part.")
+    multipart_chunksize_mb: Number = Field(
+        8, ge=5, le=5_000, description="Size of each uploaded part (5..5000, S3's limits)."
+    )
+    file_attempts: Annotated[int, BeforeValidator(_number)] = Field(
+        3,
+        ge=1,
+        le=5,
+        description="Attempts per file upload when it fails on a connection error, a 5xx or"
+        " throttling (each attempt's requests are retried too); waits 5, 10, 20, 40 s.",
+    )
+
+
+_ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d+)$")
+_DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
 
 
 class DaskConfig(_Section):
     scheduler_address: str | None = Field(
-        None, description="Connect to this scheduler; absent: start a LocalCluster."
+        None,
+        description="Connect to this scheduler (tcp://host:port); absent: start a LocalCluster.",
     )
     connect_timeout_s: Number = Field(
-        30, gt=0, description="Give up connecting to scheduler_address after this long."
+        30,
+        gt=0,
+        le=3_600,
+        description="Give up connecting to scheduler_address after this long (<= 1 hour).",
     )
+
+    @field_validator("scheduler_address")
+    @classmethod
+    def _host_and_port(cls, address: str | None) -> str | None:
+        if address is None:
+            return None
+        match = _ADDRESS.match(address.strip())
+        if not match or not 0 < int(match["port"]) < 65536:
+            raise ValueError("needs a host and a port, e.g. tcp://scheduler:8786")
+        if match["scheme"] and match["scheme"] not in _DASK_SCHEMES:
+            raise ValueError(f"unknown protocol {match['scheme']}:// (use tcp:// or tls://)")
+        return address.strip()
 
 
 class OutputConfig(_Section):
     layout: Literal["single", "parts"] = Field(
         "single",
-        description="single: one Parquet file; parts: one file per chunk plus _manifest.json.",
+        description="single: one Parquet file; parts: a directory of one file per chunk, plus"
+        " manifests/{dataset}.json.",
     )
+    partition_by: Literal["run_date", "event_date"] = Field(
+        "run_date",
+        description="run_date: payments/year=/month= of the day the run ran (the spec's);"
+        " event_date (parts only): payments/{dataset}/year=/month= of the events.",
+    )
+
+    @field_validator("partition_by")
+    @classmethod
+    def _event_date_needs_parts(cls, partition_by: str, info: ValidationInfo) -> str:
+        if partition_by == "event_date" and info.data.get("layout") != "parts":
+            raise ValueError("event_date needs output.layout: parts")
+        return partition_by
+
+
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+# S3's bucket naming rules (3-63 characters; lower case, digits, dots and hyphens).
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def _out_dir(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith("s3://"):
-        return S3Location.parse(value)
-    return value
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        raise ValueError("must not be empty (use . for the current directory)")
+    scheme = _URL_SCHEME.match(value)
+    if scheme is None:
+        return value
+    if scheme.group(1) != "s3":
+        hint = " (write s3:// in lower case)" if scheme.group(1).lower() == "s3" else ""
+        raise ValueError(f"unsupported scheme {scheme.group(1)}://{hint}; use a path or s3://")
+    location = S3Location.parse(value)
+    if not _BUCKET.match(location.bucket):
+        raise ValueError(f"{location.bucket!r} is not a valid S3 bucket name")
+    return location
 
 
 class GeneratorConfig(_Section):
-    total_rows: Count = Field(1_000_000, description="Transactions to generate.")
+    total_rows: Count = Field(
+        1_000_000, le=MAX_TOTAL_ROWS, description="Transactions to generate (at most 1e11)."
+    )
     fraud_rate: Number = Field(
         0.005, gt=0, lt=1, description="Share of fraud; the count is exactly round(rate * rows)."
     )
     seed: Annotated[int, BeforeValidator(_number)] = Field(
-        42, ge=0, description="Master seed: same config and seed, same rows."
+        42, ge=0, lt=2**63, description="Master seed: same config and seed, same rows."
     )
     out_dir: Annotated[Path | S3Location, BeforeValidator(_out_dir)] = Field(
         Path("out"),
@@ -218,11 +346,19 @@ class GeneratorConfig(_Section):
     realism: Literal["v1", "v2"] = Field(
         "v2", description="v1: spec's legacy per-chunk catalogs; v2: shared catalogs."
     )  # the names of realism.REALISMS (a test keeps the two equal)
-    num_workers: Count = Field(2, description="Worker processes.")
-    batch_size: Count = Field(100_000, description="Rows per chunk (a chunk is a time slice).")
+    num_workers: Count = Field(
+        2,
+        description="Worker processes (local engine and LocalCluster: at most the CPUs"
+        " available, see FRAUD_SIMULATOR_MAX_WORKERS).",
+    )
+    batch_size: Count = Field(
+        100_000,
+        le=MAX_BATCH_SIZE,
+        description="Rows per chunk (a chunk is a time slice; at most 1e7).",
+    )
     s3_upload: bool = Field(False, description="Upload the outputs to S3 after writing.")
     engine: Literal["local", "dask"] = Field(
-        "local", description="local: multiprocessing pool; dask: dask.distributed cluster."
+        "local", description="local: worker processes; dask: dask.distributed cluster."
     )
     report: bool = Field(False, description="Write report.html/report.json after generating.")
     catalog: CatalogConfig = Field(default_factory=CatalogConfig)
@@ -243,7 +379,12 @@ class GeneratorConfig(_Section):
                     "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
                 ) from None
         if isinstance(self.out_dir, S3Location) and self.output.layout != "parts":
-            raise ValueError("an s3:// out_dir needs output.layout: parts")
+            raise ValueError("out_dir: an s3:// out_dir needs output.layout: parts")
+        if self.report and self.output.partition_by == "event_date":
+            raise ValueError(
+                "report: the report cannot read output.partition_by: event_date's year=/month="
+                " folders yet; generate without report: true"
+            )
         return self
 
     @property
@@ -282,8 +423,64 @@ def format_errors(exc: ValidationError) -> list[str]:
         shown = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
         if isinstance(err.get("input"), dict):
             shown = ""
-        lines.append(f"{_where(loc)}: {msg}{shown}")
+        # A check across keys names its key first itself.
+        lines.append(f"{msg}{shown}" if not loc else f"{_where(loc)}: {msg}{shown}")
     return lines
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text for the model to parse.
+
+    PyYAML turns ``2025-02-30`` into a ``ValueError`` traceback, not a YAML error, and knows
+    no key to name; as text, the model reports ``temporal.start_date: ...`` like any value.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _duplicate_keys(node: yaml.Node, where: tuple[str, ...] = ()) -> list[str]:
+    """Return one line per key written twice in the same mapping (YAML keeps the last)."""
+    problems: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            line = key.start_mark.line + 1
+            if name in seen:
+                dotted = ".".join((*where, name))
+                problems.append(f"{dotted}: written twice (lines {seen[name]} and {line})")
+            seen.setdefault(name, line)
+            problems += _duplicate_keys(value, (*where, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            problems += _duplicate_keys(item, where)
+    return problems
+
+
+def _read_yaml(path: Path, text: str) -> Any:
+    """Return the YAML document in ``text``; ``ConfigError`` for a syntax error or a key twice."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        duplicates = _duplicate_keys(node)
+        if duplicates:
+            raise ConfigError(duplicates)
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: YAML syntax error{where}: {problem}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a value YAML itself cannot build
+        raise ConfigError(f"{path}: cannot read a value: {exc}") from None
+    finally:
+        loader.dispose()
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> GeneratorConfig:
@@ -295,14 +492,10 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Ge
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: YAML syntax error{where}: {problem}") from None
+        text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    data = _read_yaml(path, text)
     if data is None:
         data = {}
     if not isinstance(data, dict):

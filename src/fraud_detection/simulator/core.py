@@ -21,13 +21,14 @@ import polars as pl
 from .config import GeneratorConfig
 from .engines import ChunkResult, Engine, InMemory, Output, WorldSource, open_engine
 from .features import user_agent_pool
-from .layout import dataset_path, run_token
+from .layout import dataset_name, dataset_path, dataset_relpath, manifest_path, run_token
 from .plan import ChunkPlan
 from .progress import Progress
 from .realism import Realism, get_realism
 from .result import GenerationResult, PartInfo
 from .schema import polars_schema
 from .sinks import (
+    PartsTarget,
     config_hash,
     footer_metadata,
     manifest,
@@ -36,7 +37,7 @@ from .sinks import (
     write_parts,
     write_single,
 )
-from .staging import StagedCatalogs
+from .staging import RunStaging, StagedCatalogs
 from .storage.location import Location
 from .storage.parquet import ParquetFileWriter, parquet_bytes
 
@@ -56,9 +57,11 @@ __all__ = [
 def output_path(cfg: GeneratorConfig, today: date | None = None) -> Location:
     """Return ``{out_dir}/payments/year=YYYY/month=MM/payments_{rows:_}_{YYYY-MM-DD}.parquet``.
 
-    For ``output.layout: parts`` the same name without ``.parquet`` is the parts directory.
+    For ``output.layout: parts`` the same name without ``.parquet`` is the parts directory
+    (directly under ``payments/`` with ``output.partition_by: event_date``).
     """
-    return dataset_path(cfg.out_dir, cfg.total_rows, today or date.today(), cfg.output.layout)
+    o, day = cfg.output, today or date.today()
+    return dataset_path(cfg.out_dir, cfg.total_rows, day, o.layout, o.partition_by)
 
 
 def write_parquet(df: pl.DataFrame, out_path: str | Path, row_group_size: int = 100_000) -> Path:
@@ -78,6 +81,7 @@ class _Job:
     engine: Engine
     catalogs: StagedCatalogs | None
     source: WorldSource
+    staging: RunStaging
 
     def map(self, output: Output) -> Iterator[ChunkResult]:
         return self.engine.map(self.plan, self.source, output)
@@ -85,23 +89,28 @@ class _Job:
 
 @contextmanager
 def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
-    """Yield a run's job; the workers start first, so they boot while catalogs are built."""
+    """Yield a run's job; the workers start first, so they boot while catalogs are built.
+
+    Whatever the run staged is removed after the engine has stopped (nothing writes into the
+    staging any more then), however the run ends.
+    """
     realism = get_realism(cfg.realism)
-    with open_engine(cfg, math.ceil(cfg.total_rows / cfg.batch_size)) as engine:
-        token = run_token()
-        tables = realism.tables(cfg)
-        catalogs = StagedCatalogs(cfg, tables, token) if tables else None
-        try:
+    staging = RunStaging(cfg, run_token())
+    try:
+        with open_engine(cfg, math.ceil(cfg.total_rows / cfg.batch_size)) as engine:
+            tables = realism.tables(cfg)
+            catalogs = StagedCatalogs(cfg, tables, staging) if tables else None
             source = WorldSource(
-                token,
+                staging.token,
                 catalogs.stage if catalogs else None,
                 catalogs.files if catalogs else (),
                 user_agent_pool(),
+                catalogs.suffix if catalogs else "",
             )
-            yield _Job(cfg, realism, realism.plan(cfg, tables), engine, catalogs, source)
-        finally:
-            if catalogs:
-                catalogs.discard()
+            plan = realism.plan(cfg, tables)
+            yield _Job(cfg, realism, plan, engine, catalogs, source, staging)
+    finally:
+        staging.discard()
 
 
 def generate_dataframe(cfg: GeneratorConfig) -> pl.DataFrame:
@@ -109,7 +118,7 @@ def generate_dataframe(cfg: GeneratorConfig) -> pl.DataFrame:
 
     Holds every row in memory: for large datasets use ``generate_to_parquet``.
     """
-    with _job(cfg) as job:
+    with _job(for_remote_workers(cfg)) as job:
         tables = [r.table for r in job.map(InMemory()) if r.table is not None]
         if job.catalogs:
             job.catalogs.commit()
@@ -128,13 +137,15 @@ def generate_to_parquet(
     """Generate the dataset chunk by chunk to its destination; return what was written.
 
     ``output.layout: single`` appends row groups to one file; ``parts`` has each worker write
-    its chunk as a part file and ends with ``_manifest.json``.
+    its chunk as a part file and ends with ``manifests/{dataset}.json``.
     """
     start = time.perf_counter()
+    cfg = for_remote_workers(cfg)
     today = today or date.today()
     progress = progress or Progress(cfg.total_rows)
     path = output_path(cfg, today)
     parts: list[PartInfo] = []
+    manifest_at: Location | None = None
     with _job(cfg) as job:
 
         def results(output: Output) -> Iterator[ChunkResult]:
@@ -143,20 +154,49 @@ def generate_to_parquet(
         info = provenance(cfg, today, job.catalogs)
         metadata = footer_metadata(info)
         if cfg.output.layout == "parts":
+            target = _parts_target(cfg, today)
             columns = job.realism.columns()
             parts = write_parts(
-                cfg, path, job.plan, results, job.catalogs,
-                lambda p: manifest(info, p, columns), metadata,
+                cfg, target, job.plan, results, job.catalogs, job.staging,
+                lambda p: manifest(info, p, columns, target), metadata,
             )  # fmt: skip
             rows, frauds = sum(p.rows for p in parts), sum(p.fraud_count for p in parts)
+            manifest_at = target.manifest
         else:
             assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
-            rows, frauds = write_single(cfg, path, results, job.catalogs, metadata)
+            rows, frauds = write_single(cfg, path, results, job.catalogs, job.staging, metadata)
         catalog_dir = job.catalogs.final if job.catalogs else None
         files = job.catalogs.files if job.catalogs else ()
     seconds = time.perf_counter() - start
     result = GenerationResult(path, rows, frauds, catalog_dir, seconds, today, parts, None, files)
+    result = replace(result, manifest=manifest_at)
     return _with_report(cfg, result) if cfg.report else result
+
+
+def _parts_target(cfg: GeneratorConfig, today: date) -> PartsTarget:
+    o = cfg.output
+    relative = dataset_relpath(cfg.total_rows, today, o.layout, o.partition_by)
+    name = dataset_name(cfg.total_rows, today)
+    by_month = o.partition_by == "event_date"
+    return PartsTarget(cfg.out_dir / relative, relative, manifest_path(cfg.out_dir, name), by_month)
+
+
+def for_remote_workers(cfg: GeneratorConfig) -> GeneratorConfig:
+    """Return ``cfg`` with a relative local out_dir made absolute when a remote Dask
+    scheduler runs the chunks (its workers do not share our working directory), and warn
+    that they need to see it: a shared file system, or an ``s3://`` out_dir.
+    """
+    if cfg.engine != "dask" or not cfg.dask.scheduler_address or not isinstance(cfg.out_dir, Path):
+        return cfg
+    out_dir = cfg.out_dir.resolve()
+    log.warning(
+        "Dask workers at %s read the catalogs%s under %s: they need a file system shared with"
+        " this machine at that path, or use an s3:// out_dir",
+        cfg.dask.scheduler_address,
+        " and write the parts" if cfg.output.layout == "parts" else "",
+        out_dir,
+    )
+    return cfg.model_copy(update={"out_dir": out_dir})
 
 
 def _with_report(cfg: GeneratorConfig, result: GenerationResult) -> GenerationResult:

@@ -25,3 +25,11 @@ class SchemaError(SimulatorError):
 
 class S3UploadError(SimulatorError):
     """Delivery to S3 failed: the message names the bucket/key or SSM parameter and the cause."""
+
+
+class WorkerDiedError(SimulatorError):
+    """A worker process died (a signal such as the out-of-memory killer's, or an exit)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The CLI received SIGTERM: handled like Ctrl-C everywhere, exit 143 instead of 130."""

@@ -12,9 +12,9 @@ from .storage.location import Location
 
 @dataclass(frozen=True)
 class PartInfo:
-    """One part file of the parts layout, as the manifest lists it."""
+    """One part file of the parts layout, as the manifest lists it (path: in the dataset)."""
 
-    name: str
+    path: str
     rows: int
     fraud_count: int
     sha256: str
@@ -34,6 +34,7 @@ class GenerationResult:
     parts: list[PartInfo] = field(default_factory=list)
     report: tuple[Path, Path] | None = None
     catalog_files: tuple[str, ...] = ()
+    manifest: Location | None = None
 
     @property
     def partition(self) -> str:

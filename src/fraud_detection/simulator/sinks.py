@@ -10,23 +10,34 @@ import hashlib
 import json
 import logging
 import os
-import shutil
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .config import GeneratorConfig
 from .engines import ChunkResult, Encoded, PartSink
-from .layout import MANIFEST_NAME, PROVENANCE_KEY, part_name, temp_sibling
+from .engines.tasks import event_months
+from .layout import (
+    LEGACY_MANIFEST_NAME,
+    PROVENANCE_KEY,
+    STAGED_DATASET,
+    STAGED_OLD,
+    STAGED_SPOOL,
+    TMP_SUFFIX,
+    part_name,
+    staged,
+)
 from .plan import ChunkPlan
 from .progress import Progress
 from .result import PartInfo
 from .schema import Column
-from .staging import StagedCatalogs
-from .storage.destination import remove, write_bytes
-from .storage.location import Location
+from .staging import RunStaging, StagedCatalogs
+from .storage.datasets import replace_on_s3
+from .storage.destination import read_optional, write_bytes
+from .storage.local import move, replace_dir
+from .storage.location import Location, S3Location
 from .storage.parquet import ParquetFileWriter
 from .version import __version__
 
@@ -100,78 +111,150 @@ def write_single(
     path: Path,
     results: Callable[[Encoded], Iterator[ChunkResult]],
     catalogs: StagedCatalogs | None,
+    staging: RunStaging,
     metadata: tuple[tuple[str, str], ...] = (),
 ) -> tuple[int, int]:
-    """Append every chunk's row groups to one file at ``path``; return (rows, frauds)."""
+    """Append every chunk's row groups to one file at ``path``; return (rows, frauds).
+
+    The file is assembled in the run's staging and renamed to ``path`` when complete.
+    """
+    assert isinstance(staging.root, Path)
     frauds = 0
     # Workers that share this file system hand over files, not bytes through a pipe.
     shared_fs = cfg.engine == "local" or not cfg.dask.scheduler_address
-    spool = temp_sibling(path, "chunks") if shared_fs else None
-    try:
-        if spool is not None:
-            spool.mkdir(parents=True)
-        with ParquetFileWriter(path) as writer:
-            output = Encoded(cfg.catalog.parquet_row_group_size, spool, metadata)
-            for result in results(output):
-                assert result.parquet is not None
-                writer.append(result.parquet)
-                frauds += result.fraud_count
-            if catalogs:
-                catalogs.commit()
-            writer.commit()
-    finally:
-        if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
+    spool = staging.root / STAGED_SPOOL if shared_fs else None
+    if spool is not None:
+        spool.mkdir(parents=True)
+    with ParquetFileWriter(path, staging.root / staged(path.name)) as writer:
+        output = Encoded(cfg.catalog.parquet_row_group_size, spool, metadata)
+        for result in results(output):
+            assert result.parquet is not None
+            writer.append(result.parquet)
+            frauds += result.fraud_count
+        if catalogs:
+            catalogs.commit()
+        writer.commit()
     return writer.rows, frauds
+
+
+@dataclass(frozen=True)
+class PartsTarget:
+    """Where a parts dataset goes: its directory, its path from out_dir, its manifest."""
+
+    final: Location
+    relative: str
+    manifest: Location
+    by_month: bool
 
 
 def write_parts(
     cfg: GeneratorConfig,
-    final: Location,
+    target: PartsTarget,
     plan: list[ChunkPlan],
     results: Callable[[PartSink], Iterator[ChunkResult]],
     catalogs: StagedCatalogs | None,
+    staging: RunStaging,
     manifest: Callable[[list[PartInfo]], dict[str, object]],
     metadata: tuple[tuple[str, str], ...] = (),
 ) -> list[PartInfo]:
-    """Have workers write one part per chunk, then the manifest; return the parts."""
-    # S3: parts go to their final keys; the manifest, written last, commits the dataset.
-    stage: Location = temp_sibling(final) if isinstance(final, Path) else final
-    parts: list[PartInfo] = []
-    try:
-        for result in results(PartSink(stage, cfg.catalog.parquet_row_group_size, metadata)):
-            assert result.part is not None
-            parts.append(result.part)
-        write_bytes(stage, MANIFEST_NAME, json.dumps(manifest(parts), indent=2).encode())
+    """Have workers write one part per chunk (per event month), commit them; return the parts.
+
+    Locally the directory is built in the run's staging and renamed into place; on S3 the
+    parts carry the run's token, and the manifest, written last, commits them.
+    """
+    size = cfg.catalog.parquet_row_group_size
+    if isinstance(target.final, Path):
+        assert isinstance(staging.root, Path)
+        stage = staging.root / STAGED_DATASET
+        sink = PartSink(stage, size, metadata, None, TMP_SUFFIX, target.by_month)
+    else:
+        sink = PartSink(target.final, size, metadata, staging.token, "", target.by_month)
+        staging.track(target.final, _possible_parts(plan, staging.token, target.by_month))
+    parts = [part for result in results(sink) for part in result.parts]
+    document = json.dumps(manifest(parts), indent=2).encode()
+    previous = _previous_manifest(target)
+    if isinstance(target.final, Path):
+        _commit_local(target, stage, parts, catalogs, staging, document)
+    else:
         if catalogs:
-            catalogs.commit()
-        if isinstance(stage, Path) and isinstance(final, Path):
-            replace_dir(stage, final)
-    except BaseException:
-        if isinstance(stage, Path):
-            shutil.rmtree(stage, ignore_errors=True)
-        else:
-            remove(stage, [MANIFEST_NAME, *(part_name(c.index) for c in plan)])
-        raise
+            catalogs.commit()  # right before the manifest: a failed run never replaced them
+        write_bytes(target.manifest.parent, target.manifest.name, document)
+        staging.committed()
+        assert isinstance(cfg.out_dir, S3Location) and isinstance(target.final, S3Location)
+        replace_on_s3(target.final, cfg.out_dir, previous, {p.path for p in parts})
     return parts
 
 
-def replace_dir(stage: Path, final: Path) -> None:
-    """Move ``stage`` to ``final``, replacing an earlier run's directory of the same name."""
-    old = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.old")
-    if final.exists():
-        os.replace(final, old)
-    os.replace(stage, final)
-    shutil.rmtree(old, ignore_errors=True)
+def _possible_parts(plan: list[ChunkPlan], token: str, by_month: bool) -> list[str]:
+    """Return every part path the run could write: what a failure deletes (S3)."""
+    names = [(part_name(c.index, token), c) for c in plan]
+    if not by_month:
+        return [name for name, _ in names]
+    return [f"{m}/{name}" for name, c in names for m in event_months(c.start_ns, c.end_ns)]
+
+
+def _commit_local(
+    target: PartsTarget,
+    stage: Path,
+    parts: list[PartInfo],
+    catalogs: StagedCatalogs | None,
+    staging: RunStaging,
+    document: bytes,
+) -> None:
+    """Rename the staged parts, swap the directory in, then the catalogs, the manifest last."""
+    assert isinstance(target.final, Path) and isinstance(target.manifest, Path)
+    assert isinstance(staging.root, Path)
+    stage.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        os.replace(stage / (part.path + TMP_SUFFIX), stage / part.path)
+    replace_dir(stage, target.final, staging.root / STAGED_OLD)
+    if catalogs:
+        catalogs.commit()
+    staged_manifest = staging.root / staged(target.manifest.name)
+    staged_manifest.write_bytes(document)
+    move(staged_manifest, target.manifest)
+
+
+def _previous_manifest(target: PartsTarget) -> dict[str, Any] | None:
+    """Return the manifest a committed run left for this dataset (the legacy one on S3)."""
+    data = read_optional(target.manifest.parent, target.manifest.name)
+    if data is None and isinstance(target.final, S3Location):
+        data = read_optional(target.final, LEGACY_MANIFEST_NAME)
+        if data is not None:
+            legacy = json.loads(data)
+            legacy["legacy"] = True
+            return legacy if isinstance(legacy, dict) else None
+    if data is None:
+        return None
+    try:
+        found = json.loads(data)
+    except ValueError:
+        log.warning("%s is not valid JSON: replaced without reading it", target.manifest)
+        return None
+    if isinstance(found, dict) and found.get("dataset", target.relative) != target.relative:
+        log.warning(
+            "%s described %s; it now describes %s (the other dataset's files are left alone)",
+            target.manifest, found.get("dataset"), target.relative,
+        )  # fmt: skip
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def manifest(
-    info: dict[str, object], parts: list[PartInfo], columns: tuple[Column, ...]
+    info: dict[str, object],
+    parts: list[PartInfo],
+    columns: tuple[Column, ...],
+    target: PartsTarget,
 ) -> dict[str, object]:
-    """Return the parts layout's manifest: provenance, counts, columns and parts."""
+    """Return the parts layout's manifest: provenance, counts, columns and parts.
+
+    ``dataset`` is the directory from out_dir; each part's ``path`` is relative to it.
+    """
     return {
-        "format": "fraud-simulator/parts/1",
+        "format": "fraud-simulator/parts/2",
         **{k: v for k, v in info.items() if k != "format"},
+        "dataset": target.relative,
+        "partition_by": "event_date" if target.by_month else "run_date",
         "total_rows": sum(p.rows for p in parts),
         "fraud_count": sum(p.fraud_count for p in parts),
         "columns": [{"name": c.name, "dtype": str(c.dtype)} for c in columns],

@@ -1,8 +1,8 @@
 """Engines: where chunks run. ``open_engine`` starts the configured one.
 
-``local`` is the spec's ``multiprocessing`` pool (in-process for one worker); ``dask`` maps the
-same task over a ``dask.distributed`` cluster. A chunk is a pure function of its arguments, so
-every engine gives the same rows.
+``local`` runs spawned worker processes (in-process for one worker), at most one per CPU;
+``dask`` maps the same task over a ``dask.distributed`` cluster. A chunk is a pure function of
+its arguments, so every engine gives the same rows.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..config import GeneratorConfig
-from .base import Engine, InProcess
+from .base import Engine, InProcess, capped_workers
 from .local import process_pool
 from .tasks import ChunkResult, Encoded, InMemory, Output, PartSink, WorldSource, run_chunk
 
@@ -25,7 +25,7 @@ def open_engine(cfg: GeneratorConfig, chunks: int) -> Iterator[Engine]:
         with dask_engine(cfg) as engine:
             yield engine
         return
-    workers = min(cfg.num_workers, chunks)
+    workers = min(capped_workers(cfg.num_workers), chunks)
     if workers <= 1:
         yield InProcess(cfg)
         return

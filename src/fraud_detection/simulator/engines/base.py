@@ -6,7 +6,10 @@ O(batch_size x workers) whatever ``total_rows`` is.
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +20,36 @@ from ..plan import ChunkPlan
 from .tasks import ChunkResult, Output, WorldSource, run_chunk
 
 TaskArgs = tuple[ChunkPlan, GeneratorConfig, WorldSource, Output]
+log = logging.getLogger("fraud_detection.simulator")
+
+
+# Lifts the cap on local worker processes (the CPUs this process may run on); tests use it to
+# prove 3 workers give the same rows on a 2-core machine.
+MAX_WORKERS_ENV = "FRAUD_SIMULATOR_MAX_WORKERS"
+
+
+def cpu_limit() -> int:
+    """Return how many worker processes may run here: the CPUs available to this process,
+    or ``FRAUD_SIMULATOR_MAX_WORKERS`` when set (a positive integer)."""
+    override = os.environ.get(MAX_WORKERS_ENV, "").strip()
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def capped_workers(requested: int) -> int:
+    """Return ``requested`` capped at ``cpu_limit()``, logging when the cap applies."""
+    limit = cpu_limit()
+    if requested <= limit:
+        return requested
+    log.info(
+        "Using %d workers (num_workers %d capped at the CPUs available; %s lifts the cap)",
+        limit, requested, MAX_WORKERS_ENV,
+    )  # fmt: skip
+    return limit
 
 
 class Pending(Protocol):
@@ -79,3 +112,21 @@ def single_threaded_polars() -> Iterator[None]:
             os.environ.pop("POLARS_MAX_THREADS", None)
         else:
             os.environ["POLARS_MAX_THREADS"] = before
+
+
+@contextmanager
+def workers_ignore_sigint() -> Iterator[None]:
+    """Start workers with SIGINT ignored from their first instruction (an ignored signal stays
+    ignored across exec), so a Ctrl-C during their start-up does not kill them with a
+    traceback. Meanwhile the driver blocks SIGINT rather than ignoring it: Linux keeps a
+    blocked signal pending, and it is delivered to the driver's handler afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be changed from the main thread
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)

@@ -9,7 +9,14 @@ from typing import Any
 
 from ..config import GeneratorConfig
 from ..errors import ConfigError
-from .base import Engine, Pending, TaskArgs, single_threaded_polars
+from .base import (
+    Engine,
+    Pending,
+    TaskArgs,
+    capped_workers,
+    single_threaded_polars,
+    workers_ignore_sigint,
+)
 from .tasks import run_chunk
 
 log = logging.getLogger("fraud_detection.simulator")
@@ -35,9 +42,10 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
                 ) from None
             log.info("Dask: connected to %s", address)
         else:
-            with single_threaded_polars():
+            workers = capped_workers(cfg.num_workers)
+            with single_threaded_polars(), workers_ignore_sigint():
                 cluster = LocalCluster(
-                    n_workers=cfg.num_workers,
+                    n_workers=workers,
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
@@ -45,7 +53,7 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
                 )
             stack.enter_context(cluster)
             client = Client(cluster)
-            log.info("Dask: started a LocalCluster with %d workers", cfg.num_workers)
+            log.info("Dask: started a LocalCluster with %d workers", workers)
         stack.enter_context(client)
         yield client
 

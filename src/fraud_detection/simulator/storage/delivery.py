@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import GeneratorConfig
-from ..layout import S3_CATALOG_PREFIX
+from ..layout import MANIFESTS_DIR, S3_CATALOG_PREFIX
 from ..result import GenerationResult
 from .s3 import get_param, object_key, s3_client, s3_url, ssm_client, upload_file
 
@@ -26,7 +26,7 @@ def upload_outputs(cfg: GeneratorConfig, result: GenerationResult) -> list[str]:
     """Return the ``s3://`` URLs of the uploaded transactions and (v2) catalogs.
 
     Transactions go to ``{prefix/}payments/year=YYYY/month=MM/{name}`` in the raw bucket (a
-    parts directory file by file, ``_manifest.json`` last), catalogs to
+    parts directory file by file, then its manifest to ``{prefix/}manifests/``), catalogs to
     ``{prefix/}catalogues/{name}.parquet`` in the artifacts bucket. Bucket names are read
     before anything is uploaded, so a missing parameter uploads nothing. Outputs already
     written to an ``s3://`` out_dir are left where they are.
@@ -48,8 +48,11 @@ def _planned_uploads(
     uploads: list[tuple[Path, str, str]] = []
     if isinstance(result.path, Path):
         bucket = get_param(cfg.s3.raw_bucket_param, ssm)
-        base = object_key(prefix, result.partition, result.path.name)
+        base = object_key(prefix, _relative(cfg, result.path, result.partition))
         uploads += [(f, bucket, object_key(base, rel)) for f, rel in _local_files(result.path)]
+        if isinstance(result.manifest, Path):  # last: it commits the dataset for its readers
+            key = object_key(prefix, MANIFESTS_DIR, result.manifest.name)
+            uploads.append((result.manifest, bucket, key))
     else:
         log.info("Transactions already at %s: nothing to upload", result.path)
     if isinstance(result.catalog_dir, Path):
@@ -59,6 +62,16 @@ def _planned_uploads(
             for name in result.catalog_files
         ]
     return uploads
+
+
+def _relative(cfg: GeneratorConfig, path: Path, partition: str) -> str:
+    """Return the dataset's path from out_dir: the key it gets under the prefix."""
+    out_dir = cfg.out_dir
+    if isinstance(out_dir, Path) and path.is_relative_to(out_dir):
+        relative = path.relative_to(out_dir).as_posix()
+        if relative.startswith("payments/"):
+            return relative
+    return f"{partition}/{path.name}"
 
 
 def _local_files(path: Path) -> list[tuple[Path, str]]:

@@ -40,6 +40,19 @@ def read_bytes(location: Location, name: str) -> bytes:
     return (location / name).read_bytes()
 
 
+def read_optional(location: Location, name: str) -> bytes | None:
+    """Return the content of ``name`` under ``location``, or None if there is no such file."""
+    if isinstance(location, S3Location):
+        from .s3 import get_bytes_if_exists
+
+        target = location / name
+        return get_bytes_if_exists(target.bucket, target.key)
+    try:
+        return (location / name).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def remove(location: Location, names: Iterable[str]) -> None:
     """Delete ``names`` under ``location`` if they exist (best effort, for clean-up)."""
     if isinstance(location, S3Location):

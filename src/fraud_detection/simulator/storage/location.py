@@ -29,6 +29,11 @@ class S3Location:
         return self.prefix
 
     @property
+    def parent(self) -> S3Location:
+        """The location one level up, as ``Path.parent``."""
+        return S3Location(self.bucket, self.prefix.rpartition("/")[0])
+
+    @property
     def name(self) -> str:
         """The last part of the key, as ``Path.name``."""
         return self.prefix.rpartition("/")[2]

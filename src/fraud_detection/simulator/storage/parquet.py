@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -12,6 +11,7 @@ from typing import BinaryIO
 import polars as pl
 
 from ..layout import temp_sibling
+from .local import move
 from .parquet_concat import ParquetConcatenator
 
 
@@ -39,14 +39,16 @@ def parquet_bytes(
 class ParquetFileWriter:
     """Append encoded Parquet chunks (as bytes) to a temporary file; ``commit`` renames it.
 
-    Used as a context manager, an exception (or interrupt) inside the block removes the
-    temporary file, so a failed run never leaves anything at the final path.
+    The temporary file is ``tmp`` (a run's staging), else a hidden sibling of ``path``. Used
+    as a context manager, an exception (or interrupt) inside the block removes it, so a
+    failed run never leaves anything at the final path.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, tmp: Path | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = temp_sibling(self.path)
+        self.tmp = tmp or temp_sibling(self.path)
+        self.tmp.parent.mkdir(parents=True, exist_ok=True)
         self._file: BinaryIO | None = open(self.tmp, "wb")  # noqa: SIM115 - closed in commit/abort
         self._parquet = ParquetConcatenator(self._file)
 
@@ -69,7 +71,7 @@ class ParquetFileWriter:
         self._parquet.finish()
         self._file.close()
         self._file = None
-        os.replace(self.tmp, self.path)
+        move(self.tmp, self.path)
         return self.path
 
     def abort(self) -> None:

@@ -48,6 +48,11 @@ def write_tables(location: Location, encoded: Mapping[str, bytes]) -> None:
         raise
 
 
-def read_tables(location: Location, filenames: list[str]) -> dict[str, pl.DataFrame]:
-    """Return the named Parquet tables under ``location`` (local or ``s3://``)."""
-    return {f: pl.read_parquet(io.BytesIO(read_bytes(location, f))) for f in filenames}
+def read_tables(
+    location: Location, filenames: list[str], suffix: str = ""
+) -> dict[str, pl.DataFrame]:
+    """Return the named Parquet tables under ``location`` (local or ``s3://``).
+
+    Each is stored as its name plus ``suffix`` (``.tmp`` while a run stages it).
+    """
+    return {f: pl.read_parquet(io.BytesIO(read_bytes(location, f + suffix))) for f in filenames}

@@ -36,8 +36,9 @@ def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
     cfg = load_config(ROOT / "generator_config.yaml")
     realism = get_realism(cfg.realism)
     tables = realism.tables(cfg)
-    plan = realism.plan(cfg, tables)[:chunks]
-    remember_world("bench", realism.world(cfg, tables))
+    world = realism.world(cfg, tables)
+    plan = realism.plan(cfg, world)[:chunks]
+    remember_world("bench", world)
     source = WorldSource("bench", None, (), user_agent_pool())
     run_chunk(plan[0], cfg, source, Encoded(100_000))  # warm-up: pools, imports
     profiler = Profiler(interval=0.0005)

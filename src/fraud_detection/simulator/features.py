@@ -33,6 +33,18 @@ def uuid4_array(
 ) -> pa.StringArray:
     """Return ``n`` RFC 4122 version-4 UUID strings from random bytes (null where not ``valid``)."""
     raw = np.frombuffer(rng.bytes(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    return uuid4_from_bytes(raw, valid)
+
+
+def uuid4_from_words(high: np.ndarray, low: np.ndarray) -> pa.StringArray:
+    """Return one version-4 UUID string per pair of 64-bit words."""
+    words = np.stack([high.astype(np.uint64), low.astype(np.uint64)], axis=1)
+    return uuid4_from_bytes(words.view(np.uint8).reshape(-1, 16).copy())
+
+
+def uuid4_from_bytes(raw: np.ndarray, valid: np.ndarray | None = None) -> pa.StringArray:
+    """Return UUID strings of ``raw`` (n x 16 bytes), version and variant bits set."""
+    n = raw.shape[0]
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
     hexed = _HEX_PAIRS[raw].view(np.uint8)  # (n, 32): two hex digits per byte
@@ -55,6 +67,18 @@ def ipv4_series(rng: np.random.Generator, n: int) -> pl.Series:
     """Return ``n`` dotted-quad IPv4 addresses in routable unicast space."""
     first = _FIRST_OCTETS[rng.integers(0, _FIRST_OCTETS.size, n)]
     rest = rng.integers(0, 1 << 24, n, dtype=np.uint32)
+    return _dotted(first, rest)
+
+
+def ipv4_from_words(words: np.ndarray) -> pl.Series:
+    """Return one routable IPv4 address per 64-bit word."""
+    w = words.astype(np.uint64)
+    first = _FIRST_OCTETS[(w % np.uint64(_FIRST_OCTETS.size)).astype(np.int64)]
+    rest = ((w >> np.uint64(16)) & np.uint64(0xFFFFFF)).astype(np.uint32)
+    return _dotted(first, rest)
+
+
+def _dotted(first: np.ndarray, rest: np.ndarray) -> pl.Series:
     octets = [
         pl.Series(first),
         pl.Series((rest >> 16) & 0xFF),
@@ -72,6 +96,15 @@ def user_agent_pool() -> tuple[str, ...]:
     fake = Faker()
     fake.seed_instance(_POOL_SEED)
     return tuple(fake.user_agent() for _ in range(USER_AGENT_POOL_SIZE))
+
+
+def agent_family(ua: str) -> str:
+    """Return the device family a user agent names: tablet, mobile or desktop."""
+    if "iPad" in ua or "Tablet" in ua:
+        return "tablet"
+    if any(token in ua for token in ("iPhone", "iPod", "Android", "Mobile")):
+        return "mobile"
+    return "desktop"
 
 
 def pick(values: tuple[str, ...] | list[str], idx: np.ndarray) -> pl.Series:

@@ -19,17 +19,22 @@ from .temporal import NS_PER_SECOND, day_ns, draw_cell_counts
 
 @dataclass(frozen=True)
 class ChunkPlan:
-    """One chunk: rows per cell from ``start_ns`` and the exact fraud count to label."""
+    """One chunk: rows per cell from ``start_ns`` and the exact fraud count to label.
+
+    ``counts`` are the rows drawn per plan cell; ``extra_rows`` are rows the chunk makes at
+    moments of their own inside its interval (v3's subscriptions and fraud episodes).
+    """
 
     index: int
     start_ns: int
     cell_ns: int
     counts: np.ndarray
     fraud_count: int
+    extra_rows: int = 0
 
     @property
     def rows(self) -> int:
-        return int(self.counts.sum())
+        return int(self.counts.sum()) + self.extra_rows
 
     @property
     def end_ns(self) -> int:
@@ -49,6 +54,17 @@ def apportion(total: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
+def chunk_pieces(counts: np.ndarray, total_rows: int, batch_size: int) -> list[tuple[int, int]]:
+    """Return [first cell, end cell) of each chunk: consecutive cells of about ``batch_size``
+    rows (``counts`` rows per cell), empty pieces dropped."""
+    cumulative = np.cumsum(counts)
+    n_chunks = math.ceil(total_rows / batch_size)
+    targets = np.arange(1, n_chunks, dtype=np.int64) * batch_size
+    inner = np.searchsorted(cumulative, targets, side="left") + 1
+    bounds = np.unique(np.concatenate([[0], inner, [counts.size]]))
+    return [(int(a), int(b)) for a, b in itertools.pairwise(bounds) if counts[a:b].any()]
+
+
 def make_plan(cfg: GeneratorConfig) -> list[ChunkPlan]:
     """Return the chunks of the dataset ``cfg`` describes, in time order."""
     counts, width = draw_cell_counts(
@@ -58,12 +74,7 @@ def make_plan(cfg: GeneratorConfig) -> list[ChunkPlan]:
         stream(cfg.seed, "plan.days"),
         stream(cfg.seed, "plan.cells"),
     )
-    cumulative = np.cumsum(counts)
-    n_chunks = math.ceil(cfg.total_rows / cfg.batch_size)
-    targets = np.arange(1, n_chunks, dtype=np.int64) * cfg.batch_size
-    inner = np.searchsorted(cumulative, targets, side="left") + 1
-    bounds = np.unique(np.concatenate([[0], inner, [counts.size]]))
-    pieces = [(int(a), int(b)) for a, b in itertools.pairwise(bounds) if counts[a:b].any()]
+    pieces = chunk_pieces(counts, cfg.total_rows, cfg.batch_size)
     rows = np.array([counts[a:b].sum() for a, b in pieces], dtype=np.float64)
     frauds = apportion(cfg.fraud_count, rows)
     first_ns = day_ns(cfg.temporal.start_date)

@@ -94,3 +94,14 @@ ENTRY_MODE_GIVEN_CHANNEL = MappingProxyType(
 # v1/v2: share of rows without a captured device, and of recurring payments (the spec's ~10%).
 DEVICE_ID_NULL_SHARE = 0.10
 RECURRING_SHARE = 0.10
+
+# v3: the fraud typologies, in the order reports list them (the values of ``fraud_type``).
+TYPOLOGIES: tuple[str, ...] = (
+    "card_testing",
+    "account_takeover",
+    "lost_stolen",
+    "merchant_compromise",
+    "rogue_merchant",
+    "friendly_fraud",
+)
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")

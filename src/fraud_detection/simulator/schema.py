@@ -31,6 +31,7 @@ class Column:
     name: str
     dtype: pl.DataType
     description: str
+    realisms: tuple[str, ...] = ()  # empty: every realism writes it
 
 
 def parse_dtype(text: str) -> pl.DataType:
@@ -44,23 +45,33 @@ def parse_dtype(text: str) -> pl.DataType:
 
 
 @cache
-def transaction_columns() -> tuple[Column, ...]:
-    """Return the output columns in order, as the packaged schema defines them."""
+def all_columns() -> tuple[Column, ...]:
+    """Return every column of the packaged schema, in order, with the realisms writing it."""
     text = resources.files(__package__).joinpath("transaction_schema.yaml").read_text("utf-8")
     doc: dict[str, Any] = yaml.safe_load(text)
     return tuple(
-        Column(c["name"], parse_dtype(c["dtype"]), c.get("description", "")) for c in doc["columns"]
-    )
+        Column(
+            c["name"], parse_dtype(c["dtype"]), c.get("description", ""),
+            tuple(c.get("realisms", ())),
+        )
+        for c in doc["columns"]
+    )  # fmt: skip
 
 
-def column_names() -> list[str]:
+@cache
+def transaction_columns(realism: str | None = None) -> tuple[Column, ...]:
+    """Return the output columns of ``realism`` in order (default: the spec's, v1/v2's)."""
+    return tuple(c for c in all_columns() if not c.realisms or realism in c.realisms)
+
+
+def column_names(realism: str | None = None) -> list[str]:
     """Return the output column names in schema order."""
-    return [c.name for c in transaction_columns()]
+    return [c.name for c in transaction_columns(realism)]
 
 
-def polars_schema() -> pl.Schema:
-    """Return the output schema as a Polars schema."""
-    return pl.Schema({c.name: c.dtype for c in transaction_columns()})
+def polars_schema(realism: str | None = None) -> pl.Schema:
+    """Return the output schema of ``realism`` as a Polars schema (default: v1/v2's)."""
+    return pl.Schema({c.name: c.dtype for c in transaction_columns(realism)})
 
 
 @cache

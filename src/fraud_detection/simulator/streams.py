@@ -41,8 +41,49 @@ PURPOSES = MappingProxyType(
         "label_fraud": 52,
         "sample_timestamps": 60,
         "sample_entities": 61,
+        # v3: the world's catalogs (driver), one stream each.
+        "v3.merchants": 100,
+        "v3.customers": 101,
+        "v3.cards": 102,
+        "v3.habits": 103,
+        "v3.subscriptions": 104,
+        "v3.travel": 105,
+        "v3.devices": 106,
+        "v3.breaches": 107,
+        "v3.plan": 108,
+        "v3.households": 109,
+        # v3: everyday rows, per chunk.
+        "v3.zone": 110,
+        "v3.card": 111,
+        "v3.merchant": 112,
+        "v3.amount": 113,
+        "v3.channel": 114,
+        "v3.session": 115,
+        "v3.device_id": 116,
+        "v3.ip_address": 117,
+        "v3.transaction_id": 118,
+        "v3.scheduled": 119,
+        # v3: fraud episodes; index = the episode (its draws never depend on the chunk).
+        "fraud.plan": 130,
+        "fraud.episode": 131,
+        "fraud.latency": 132,
+        "fraud.rows": 133,
     }
 )
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def mix(x: np.ndarray) -> np.ndarray:
+    """Return SplitMix64's finaliser of ``x`` (uint64, wrapping arithmetic)."""
+    with np.errstate(over="ignore"):
+        x = x + _GOLDEN
+        x = (x ^ (x >> np.uint64(30))) * _M1
+        x = (x ^ (x >> np.uint64(27))) * _M2
+        return x ^ (x >> np.uint64(31))
 
 
 def stream(seed: int, purpose: str, index: int = 0) -> np.random.Generator:

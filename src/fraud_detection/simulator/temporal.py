@@ -99,6 +99,11 @@ def sample_timestamps(
     return times.view("datetime64[ns]")
 
 
+def span_ns(start_date: date, end_date: date) -> tuple[int, int]:
+    """Return [midnight of ``start_date``, midnight after ``end_date``) in ns (UTC)."""
+    return day_ns(start_date), range_end_ns(end_date)
+
+
 def range_end_ns(end_date: date) -> int:
     """Return the exclusive end of an inclusive ``end_date`` (next midnight UTC)."""
     return day_ns(end_date + timedelta(days=1))

@@ -11,8 +11,9 @@ from types import MappingProxyType
 from .base import Realism, cached_world, remember_world
 from .v1 import V1
 from .v2 import V2
+from .v3 import V3
 
-REALISMS = MappingProxyType({r.name: r for r in (V1(), V2())})
+REALISMS = MappingProxyType({r.name: r for r in (V1(), V2(), V3())})
 
 
 def get_realism(name: str) -> Realism:

@@ -40,13 +40,14 @@ class Realism(ABC):
         return {}
 
     def world(self, cfg: GeneratorConfig, tables: Tables) -> Any:
-        """Return what a worker needs besides the chunk plan, built from ``tables``."""
+        """Return what a worker needs besides the chunk plan, built from ``tables`` (the driver
+        builds it too, to plan the run and to run chunks in its own process)."""
         del cfg, tables
         return None
 
-    def plan(self, cfg: GeneratorConfig, tables: Tables) -> list[ChunkPlan]:
+    def plan(self, cfg: GeneratorConfig, world: Any) -> list[ChunkPlan]:
         """Return the run's chunks in time order (the plan drawn from the seed by default)."""
-        del tables
+        del world
         return make_plan(cfg)
 
     def columns(self) -> tuple[Column, ...]:

@@ -1,0 +1,76 @@
+"""Difficulty presets: the typology mix and the knobs each level sets, resolved with overrides.
+
+A knob given in the config's ``fraud`` section wins over the preset; a ``typologies`` mix given
+there replaces the preset's mix (normalised). The levels differ for reasons a fraud analyst
+would recognise (research note, shared/research/fraud-realism-sources.md, sections 3 and 4):
+easy fraud is told straight and reported quickly, with no friendly disputes; hard fraud
+imitates its victims, moves slowly, uses breached cards after months, carries more friendly
+fraud (label noise no model can learn) and is reported later and less often.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from ..config import GeneratorConfig
+from ..reference import TYPOLOGIES
+
+# Shares of fraud rows per typology. Medium follows the research note's default mix (card
+# testing and its cash-out ~45% as CNP dominates card fraud value: ~70% UK 2024, 79% SEPA 2018;
+# friendly fraud 10-15% of fraud labels, Visa/Mastercard figures give 21-75% of chargebacks).
+MIXES = MappingProxyType(
+    {
+        "easy": (0.30, 0.20, 0.22, 0.20, 0.08, 0.00),
+        "medium": (0.15, 0.10, 0.25, 0.30, 0.05, 0.15),
+        "hard": (0.15, 0.15, 0.10, 0.20, 0.07, 0.33),
+    }
+)
+MIMICRY = MappingProxyType({"easy": 0.1, "medium": 0.5, "hard": 0.85})
+PACE = MappingProxyType({"easy": 1.5, "medium": 1.0, "hard": 0.5})
+# Breach -> first use: weeks to months (Wawa ~10 months undetected; cards sold 1-4 months on).
+COMPROMISE_LAG_DAYS = MappingProxyType({"easy": 14.0, "medium": 30.0, "hard": 60.0})
+NEVER_REPORTED = MappingProxyType({"easy": 0.01, "medium": 0.04, "hard": 0.10})
+REPORT_DELAY_SCALE = MappingProxyType({"easy": 0.5, "medium": 1.0, "hard": 1.6})
+
+
+@dataclass(frozen=True)
+class FraudParams:
+    """The resolved fraud knobs of a run."""
+
+    difficulty: str
+    shares: tuple[float, ...]  # per TYPOLOGIES, summing to 1
+    mimicry: float
+    pace: float
+    compromise_lag_days: float
+    never_reported: float
+    report_delay_scale: float
+
+    def share(self, typology: str) -> float:
+        return self.shares[TYPOLOGIES.index(typology)]
+
+
+def resolve(cfg: GeneratorConfig) -> FraudParams:
+    """Return the run's fraud knobs: the preset of ``fraud.difficulty``, overrides applied."""
+    f = cfg.fraud
+    level = f.difficulty
+    if f.typologies is not None:
+        raw = np.array([f.typologies.get(t, 0.0) for t in TYPOLOGIES], dtype=np.float64)
+    else:
+        raw = np.array(MIXES[level], dtype=np.float64)
+    shares = tuple(float(x) for x in raw / raw.sum())
+    return FraudParams(
+        difficulty=level,
+        shares=shares,
+        mimicry=_pick(f.mimicry, MIMICRY[level]),
+        pace=_pick(f.pace, PACE[level]),
+        compromise_lag_days=_pick(f.compromise_lag_days, COMPROMISE_LAG_DAYS[level]),
+        never_reported=_pick(f.never_reported_share, NEVER_REPORTED[level]),
+        report_delay_scale=_pick(f.report_delay_scale, REPORT_DELAY_SCALE[level]),
+    )
+
+
+def _pick(given: float | None, preset: float) -> float:
+    return float(preset if given is None else given)

@@ -1,0 +1,98 @@
+"""rogue_merchant: a new merchant pushes charges through many different cards, then vanishes.
+
+A rogue merchant (catalog columns ``rogue_start`` / ``rogue_end``: a small online merchant of
+a category where this hides, direct marketing or misc retail, with no legitimate customers)
+charges stolen card numbers 1-2 times each over days to weeks (research note T5; FDH's
+28-day compromised-terminal window is the template). Told straight: amounts just under review
+thresholds (49.99, 79.99, 99.99) at night in the merchant's time zone. Mimicry: the
+category's ordinary tickets at ordinary hours. Merchant-initiated: no device, IP or agent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...plan import apportion
+from ...reference import TYPOLOGIES
+from ...world import mcc
+from ...world.population import NEVER, NS_PER_DAY
+from ...world.rows import MERCHANT, NONE, Rows
+from .base import (
+    NS_PER_HOUR,
+    Context,
+    Planned,
+    RowTimes,
+    Session,
+    Typology,
+    at_home,
+    expand,
+    fill,
+    make_rows,
+    no_strings,
+    online_entry,
+    victims,
+)
+
+CODE = TYPOLOGIES.index("rogue_merchant")
+STEALTHY, MERCHANT_POS, TIME = 0, 1, 2
+THRESHOLD_AMOUNTS = np.array([49.99, 79.99, 99.99])
+
+
+class RogueMerchant(Typology):
+    name = "rogue_merchant"
+
+    def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
+        m = ctx.pop.merchants
+        rogues = np.flatnonzero(m.rogue[0] != NEVER)
+        if rogues.size == 0 or quota == 0:
+            none = np.zeros(0, dtype=np.int64)
+            return Planned(none, none, none, none, none, np.zeros((0, 3)))
+        length = (m.rogue[1] - m.rogue[0])[rogues].astype(np.float64)
+        quotas = apportion(quota, length)
+        rows = [fill(int(q), lambda k: 1 + (rng.random(k) < 0.3)) for q in quotas]
+        merchant = np.repeat(rogues, [r.size for r in rows])
+        rows_all = np.concatenate(rows).astype(np.int64)
+        n = rows_all.size
+        card = victims(ctx, n, rng)
+        stealthy = rng.random(n) < ctx.params.mimicry
+        start = np.maximum(m.rogue[0][merchant], ctx.first_ns)
+        end = np.maximum(m.rogue[1][merchant], start + NS_PER_HOUR)
+        first = start + (rng.random(n) * (end - start)).astype(np.int64)
+        extra = np.stack([stealthy, merchant, first], axis=1).astype(np.float64)
+        group = np.searchsorted(rogues, merchant)
+        return Planned(card, group, first, rows_all, np.zeros(n, np.int64), extra)
+
+    def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
+        owner, rank = expand(plan.rows[which])
+        episode = which[owner]
+        h = ctx.timing(plan, episode, rank)
+        merchant = plan.extra[episode, MERCHANT_POS].astype(np.int64)
+        day = plan.start[episode] // NS_PER_DAY * NS_PER_DAY + rank * 7 * NS_PER_DAY
+        zone = ctx.pop.merchants.zone[merchant]
+        offset = ctx.pop.clock.offsets.at(zone, day).astype(np.int64) * 60_000_000_000
+        stealthy = plan.extra[episode, STEALTHY] > 0
+        hour = np.where(stealthy, h.uniform(9, 21), h.uniform(0, 5))  # local hours
+        time = day + (hour * NS_PER_HOUR).astype(np.int64) - offset
+        time = np.maximum(time, ctx.first_ns)
+        return RowTimes(episode, rank, time, np.ones(episode.size, dtype=bool))
+
+    def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+        h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
+        pop = ctx.pop
+        card = plan.card[rows.episode]
+        owner = pop.cards.owner[card]
+        merchant = plan.extra[rows.episode, MERCHANT_POS].astype(np.int64)
+        code = pop.merchants.code[merchant]
+        ticket = np.exp(np.log(mcc.TICKET_MEDIAN[code]) + mcc.TICKET_SIGMA[code] * h.normal())
+        pushed = THRESHOLD_AMOUNTS[(h.random() * 3).astype(np.int64)]
+        amount = np.where(plan.extra[rows.episode, STEALTHY] > 0, ticket, pushed)
+        channel, entry = online_entry(card.size)
+        n = card.size
+        merchant_initiated = len(pop.device_types) - 3 + MERCHANT
+        none = np.full(n, NONE, np.int8)
+        session = Session(
+            np.full(n, merchant_initiated, np.int8), none, owner, none.copy(), owner,
+            np.full(n, -1, np.int64), no_strings(), no_strings(),
+        )  # fmt: skip
+        return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
+                         at_home(ctx, owner, rows.time), CODE)  # fmt: skip

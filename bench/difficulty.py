@@ -59,9 +59,14 @@ def measure(level: str, rows: int, overrides: dict[str, Any], seed: int) -> dict
     features = with_raw(history(frame))
     split = time_split(features)
     out = evaluate(features, split)
-    out["seconds"] = {"generate": round(generated, 1), "baseline": round(time.perf_counter() - start, 1)}
+    out["seconds"] = {
+        "generate": round(generated, 1),
+        "baseline": round(time.perf_counter() - start, 1),
+    }
     out["single_column"] = single_column_aucs(features, split)
-    out["reported_share"] = float(frame.filter(pl.col("label_fraud"))["reported_time"].is_not_null().mean())
+    out["reported_share"] = float(
+        frame.filter(pl.col("label_fraud"))["reported_time"].is_not_null().mean()
+    )
     return out
 
 
@@ -75,10 +80,27 @@ def main() -> None:
     overrides = {k: yaml.safe_load(v) for k, v in (s.split("=", 1) for s in args.set)}
     for level in args.levels.split(","):
         r = measure(level, args.rows, overrides, args.seed)
-        short = {k: {m: round(v, 3) for m, v in r[k].items()} for k in ("raw", "raw_history", "raw_history_truth")}
+        short = {
+            k: {m: round(v, 3) for m, v in r[k].items()}
+            for k in ("raw", "raw_history", "raw_history_truth")
+        }
         print(level, json.dumps(short))
-        print("  typologies", {k: (v["test_rows"], round(v["recall_at_5pct_fpr"], 2)) for k, v in r.get("typologies", {}).items()})
-        print("  single", [(c, round(a, 3)) for c, a in r["single_column"][:3]], "reported", round(r["reported_share"], 3), r["seconds"], "frauds", r["test_frauds"])
+        print(
+            "  typologies",
+            {
+                k: (v["test_rows"], round(v["recall_at_5pct_fpr"], 2))
+                for k, v in r.get("typologies", {}).items()
+            },
+        )
+        print(
+            "  single",
+            [(c, round(a, 3)) for c, a in r["single_column"][:3]],
+            "reported",
+            round(r["reported_share"], 3),
+            r["seconds"],
+            "frauds",
+            r["test_frauds"],
+        )
 
 
 if __name__ == "__main__":

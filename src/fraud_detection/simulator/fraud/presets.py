@@ -23,12 +23,12 @@ from ..reference import TYPOLOGIES
 # friendly fraud 10-15% of fraud labels, Visa/Mastercard figures give 21-75% of chargebacks).
 MIXES = MappingProxyType(
     {
-        "easy": (0.30, 0.20, 0.22, 0.20, 0.08, 0.00),
-        "medium": (0.15, 0.10, 0.25, 0.30, 0.05, 0.15),
-        "hard": (0.15, 0.15, 0.10, 0.20, 0.07, 0.33),
+        "easy": (0.20, 0.20, 0.25, 0.27, 0.08, 0.00),
+        "medium": (0.12, 0.18, 0.18, 0.36, 0.04, 0.12),
+        "hard": (0.15, 0.15, 0.14, 0.24, 0.08, 0.24),
     }
 )
-MIMICRY = MappingProxyType({"easy": 0.1, "medium": 0.5, "hard": 0.85})
+MIMICRY = MappingProxyType({"easy": 0.1, "medium": 0.75, "hard": 0.8})
 PACE = MappingProxyType({"easy": 1.5, "medium": 1.0, "hard": 0.5})
 # Breach -> first use: weeks to months (Wawa ~10 months undetected; cards sold 1-4 months on).
 COMPROMISE_LAG_DAYS = MappingProxyType({"easy": 14.0, "medium": 30.0, "hard": 60.0})

@@ -7,7 +7,7 @@ imitate their victim. All of it is vectorised over rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -25,6 +25,7 @@ from .rows import (
     FRESH,
     IN_STORE,
     MAGSTRIPE,
+    MERCHANT,
     NEXT,
     NFC,
     NONE,
@@ -346,6 +347,25 @@ def _fresh_ips(
     return ips.to_arrow()
 
 
+def _merchant_initiated(
+    pop: Population, sess: Sessions, merchant: np.ndarray, channel: np.ndarray,
+    rng: np.random.Generator,
+) -> Sessions:  # fmt: skip
+    """Return ``sess`` with the merchant-initiated online payments (``mcc.MERCHANT_INITIATED``)
+    carrying no device, IP or user agent, like subscription bills."""
+    code = pop.merchants.code[merchant]
+    mit = (channel == ONLINE) & (rng.random(merchant.size) < mcc.MERCHANT_INITIATED[code])
+    if not mit.any():
+        return sess
+    none = np.int8(NONE)
+    return replace(
+        sess,
+        device_type=np.where(mit, len(pop.device_types) - 3 + MERCHANT, sess.device_type),
+        device_kind=np.where(mit, none, sess.device_kind),
+        ip_kind=np.where(mit, none, sess.ip_kind),
+    )
+
+
 def places(
     pop: Population, customer: np.ndarray, merchant: np.ndarray, channel: np.ndarray,
     spell: np.ndarray, times: np.ndarray,
@@ -386,6 +406,7 @@ def everyday(
         rng["v3.ip_address"], families, large,
     )  # fmt: skip
     lat, lon, offset = places(pop, customer, merchant, channel, spell, times)
+    sess = _merchant_initiated(pop, sess, merchant, channel, rng["v3.session"])
     n = times.size
     return Rows(
         time=times, card=card, customer=customer, merchant=merchant, channel=channel,

@@ -68,6 +68,12 @@ MCCS: tuple[Mcc, ...] = (
     _m("7832", "Cinemas", 1.5, 0.3, 16, 0.4),
 )
 CODES: tuple[str, ...] = tuple(m.code for m in MCCS)
+# Share of a category's online payments the merchant initiates with the stored card, no
+# customer session (rides charged after the trip, hotels at check-out or for a no-show,
+# utility bills paid from the stored card) - assumptions; subscriptions are apart.
+MERCHANT_INITIATED = np.array(
+    [{"4121": 0.8, "7011": 0.4, "4900": 0.5, "4814": 0.3, "4722": 0.2}.get(c, 0.0) for c in CODES]
+)
 ATM = CODES.index("6011")
 TICKET_MEDIAN = np.array([m.ticket for m in MCCS])
 TICKET_SIGMA = np.array([m.sigma for m in MCCS])

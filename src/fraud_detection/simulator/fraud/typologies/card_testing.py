@@ -1,7 +1,8 @@
 """card_testing: a bot tests stolen cards with micro-payments, then working ones are cashed out.
 
-Told straight (research note T1, anchored on section 2.2): one device and IP test 5-150 cards
-within 1-6 hours with 1-3 approved micro-payments each ($0.01-$1 for 40%, $1-$10 for 60%) at
+Told straight (research note T1, anchored on section 2.2): one device and IP test 3-80 cards
+(median 15) within 1-6 hours with 1-3 approved micro-payments each ($0.01-$1 for 40%,
+$1-$10 for 60%) at
 1-3 low-friction online merchants (digital goods, charities); after a lag (median 3 days,
 1 hour to 30 days) 45% of the cards are spent online: 2-8 purchases over 1-48 hours at 3-10x
 the owner's ticket, from another country, on a device of the cash-out crew. Mimicry (per
@@ -66,7 +67,7 @@ class CardTesting(Typology):
     def _attack(self, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Return (per-card numbers, victim cards) of one attack."""
         pace = ctx.params.pace
-        n = int(np.clip(round(rng.lognormal(np.log(40), 0.5)), 5, 150))
+        n = int(np.clip(round(rng.lognormal(np.log(15), 0.6)), 3, 80))
         card = victims(ctx, n, rng)
         stealthy = rng.random() < ctx.params.mimicry
         span_all = ctx.stop_ns - ctx.first_ns
@@ -79,7 +80,10 @@ class CardTesting(Typology):
         if stealthy:  # popular online merchants of any kind, like a real first purchase
             merchants = ctx.pop.markets.online_all.sample(np.zeros(3, np.int64), rng.random(3))
         else:
-            merchants = by_weight(testers, ctx.pop.merchants.risk, rng.random(3))
+            # Low-friction shops by risk, busier ones more often (their regulars then pay
+            # where the tests left a trail: the false alarms a merchant's fraud rate raises).
+            weight = ctx.pop.merchants.risk * np.sqrt(ctx.pop.merchants.weight)
+            merchants = by_weight(testers, weight, rng.random(3))
         merchants = merchants[: rng.integers(1, 4)]
         market = foreign_market(ctx, ctx.pop.cards.owner[card[:1]], rng.random(1))[0]
         columns = np.zeros((n, MERCH + 4))

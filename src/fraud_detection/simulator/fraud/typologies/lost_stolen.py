@@ -50,8 +50,7 @@ class LostStolen(Typology):
         delay = rng.uniform(5, 120, n) * NS_PER_MINUTE / pace
         hours = np.where(stealthy, rng.uniform(24, 72, n), rng.uniform(1, 12, n)) / pace
         pin = ~stealthy & (rng.random(n) < 0.25)
-        # People who carry their card a lot lose it more: by card risk times activity.
-        card = victims(ctx, n, rng, ctx.pop.cards.weight)
+        card = victims(ctx, n, rng)
         day = random_days(ctx, rng, n)
         theft = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(n))
         extra = np.stack([stealthy, delay, hours * NS_PER_HOUR, pin], axis=1).astype(np.float64)

@@ -3,9 +3,9 @@
 A rogue merchant (catalog columns ``rogue_start`` / ``rogue_end``: a small online merchant of
 a category where this hides, direct marketing or misc retail, with no legitimate customers)
 charges stolen card numbers 1-2 times each over days to weeks (research note T5; FDH's
-28-day compromised-terminal window is the template). Told straight: amounts just under review
-thresholds (49.99, 79.99, 99.99) at night in the merchant's time zone. Mimicry: the
-category's ordinary tickets at ordinary hours. Merchant-initiated: no device, IP or agent.
+28-day compromised-terminal window is the template). Told straight: amounts under a review
+threshold (40-99.99) and mostly at night in the merchant's time zone. Mimicry: the
+category's ordinary tickets at ordinary hours.
 """
 
 from __future__ import annotations
@@ -16,26 +16,26 @@ from ...plan import apportion
 from ...reference import TYPOLOGIES
 from ...world import mcc
 from ...world.population import NEVER, NS_PER_DAY
-from ...world.rows import MERCHANT, NONE, Rows
+from ...world.rows import Rows
 from .base import (
     NS_PER_HOUR,
     Context,
     Planned,
     RowTimes,
-    Session,
     Typology,
     at_home,
+    attacker_session,
     expand,
     fill,
     make_rows,
-    no_strings,
     online_entry,
+    population_device_types,
     victims,
 )
 
 CODE = TYPOLOGIES.index("rogue_merchant")
 STEALTHY, MERCHANT_POS, TIME = 0, 1, 2
-THRESHOLD_AMOUNTS = np.array([49.99, 79.99, 99.99])
+REVIEW_THRESHOLD = 100.0  # charges stay just under it
 
 
 class RogueMerchant(Typology):
@@ -71,7 +71,8 @@ class RogueMerchant(Typology):
         zone = ctx.pop.merchants.zone[merchant]
         offset = ctx.pop.clock.offsets.at(zone, day).astype(np.int64) * 60_000_000_000
         stealthy = plan.extra[episode, STEALTHY] > 0
-        hour = np.where(stealthy, h.uniform(9, 21), h.uniform(0, 5))  # local hours
+        night = ~stealthy & (h.random() < 0.6)  # local hours: mostly at night when straight
+        hour = np.where(night, h.uniform(0, 5), h.uniform(8, 22))
         time = day + (hour * NS_PER_HOUR).astype(np.int64) - offset
         time = np.maximum(time, ctx.first_ns)
         return RowTimes(episode, rank, time, np.ones(episode.size, dtype=bool))
@@ -84,15 +85,14 @@ class RogueMerchant(Typology):
         merchant = plan.extra[rows.episode, MERCHANT_POS].astype(np.int64)
         code = pop.merchants.code[merchant]
         ticket = np.exp(np.log(mcc.TICKET_MEDIAN[code]) + mcc.TICKET_SIGMA[code] * h.normal())
-        pushed = THRESHOLD_AMOUNTS[(h.random() * 3).astype(np.int64)]
+        pushed = np.round(h.uniform(0.4, 1.0) * REVIEW_THRESHOLD - 0.01, 2)
         amount = np.where(plan.extra[rows.episode, STEALTHY] > 0, ticket, pushed)
         channel, entry = online_entry(card.size)
-        n = card.size
-        merchant_initiated = len(pop.device_types) - 3 + MERCHANT
-        none = np.full(n, NONE, np.int8)
-        session = Session(
-            np.full(n, merchant_initiated, np.int8), none, owner, none.copy(), owner,
-            np.full(n, -1, np.int64), no_strings(), no_strings(),
-        )  # fmt: skip
+        stealthy = plan.extra[rows.episode, STEALTHY] > 0
+        # The merchant's own checkout submits the charges: one server for all its cards, or
+        # one device per card when imitating shoppers.
+        key = np.where(stealthy, ids[rows.episode], -(plan.group[rows.episode] + 1) * 7919)
+        device_type = population_device_types(ctx, h.random())
+        session = attacker_session(ctx, key, device_type, np.ones(card.size, dtype=bool))
         return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
                          at_home(ctx, owner, rows.time), CODE)  # fmt: skip

@@ -47,3 +47,27 @@ def write_yaml(path: Path, data: dict[str, Any]) -> Path:
 def config_file(tmp_path: Path) -> Path:
     """A valid small config file whose out_dir is ``tmp_path / "out"``."""
     return write_yaml(tmp_path / "config.yaml", small_config_dict(tmp_path / "out"))
+
+
+def v3_config_dict(out_dir: Path | str, **overrides: Any) -> dict[str, Any]:
+    """Return a config mapping for a small v3 world: enough rows per card to show habits."""
+    data = small_config_dict(
+        out_dir,
+        realism="v3",
+        total_rows=150_000,
+        batch_size=30_000,
+        fraud_rate=0.01,
+        catalog={
+            "num_customers": 4_000,
+            "num_merchants": 1_500,
+            "num_cards": 6_000,
+            "card_zipf_exponent": 0.6,
+        },
+        temporal={"start_date": "2025-01-01", "end_date": "2025-03-31"},
+    )
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return data

@@ -117,7 +117,7 @@ CASES: list[tuple[str, str, str | tuple[str, ...]]] = [
     ("", "--seed -1", "seed"),
     ("", "--batch-size 1.5", "--batch-size"),
     ("", "--out-dir S3://bucket/x", "out_dir"),
-    ("", "--realism v3", "--realism"),
+    ("", "--realism v4", "--realism"),
     ("", "--engine spark", "--engine"),
     ("", "--log-level verbose", "--log-level"),
     ("", "--totl-rows 5", "--totl-rows"),

@@ -82,7 +82,7 @@ def test_missing_file_and_yaml_error(tmp_path: Path, caplog: pytest.LogCaptureFi
 
 @pytest.mark.parametrize(
     "argv",
-    [["--num-workers", "0"], ["--batch-size", "-3"], ["--num-workers", "two"], ["--realism", "v3"]],
+    [["--num-workers", "0"], ["--batch-size", "-3"], ["--num-workers", "two"], ["--realism", "v4"]],
 )
 def test_bad_flags_exit_1_with_one_line(
     config_file: Path,
@@ -90,7 +90,7 @@ def test_bad_flags_exit_1_with_one_line(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with pytest.raises(SystemExit) if argv[1] in ("two", "v3") else _no_raise() as exc:
+    with pytest.raises(SystemExit) if argv[1] in ("two", "v4") else _no_raise() as exc:
         code = main(["--config", str(config_file), *argv])
     code = exc.value.code if exc is not None and hasattr(exc, "value") else code
     assert code == 1

@@ -20,15 +20,16 @@ from tests.conftest import REPO, small_config_dict, write_yaml
 
 def test_shipped_config_loads_with_the_issue_values() -> None:
     cfg = load_config(REPO / "generator_config.yaml")
-    assert (cfg.total_rows, cfg.fraud_rate, cfg.seed, cfg.realism) == (1_000_000, 0.005, 42, "v2")
+    assert (cfg.total_rows, cfg.fraud_rate, cfg.seed, cfg.realism) == (1_000_000, 0.005, 42, "v3")
     assert (cfg.num_workers, cfg.batch_size, cfg.s3_upload) == (2, 100_000, False)
     assert cfg.out_dir == Path("out")
     assert cfg.catalog.num_cards == 75_000 and cfg.catalog.merchant_zipf_exponent == 1.1
+    assert cfg.catalog.card_zipf_exponent == 0.6 and cfg.fraud.difficulty == "medium"
     assert cfg.temporal.start_date == date(2025, 1, 1) and cfg.temporal.end_date == date(
         2025, 3, 31
     )
     assert cfg.feature.device_types == {"mobile": 0.6, "desktop": 0.3, "tablet": 0.1}
-    assert cfg.labeler.intercept == "calibrated" and cfg.labeler.burst_window_s == 1800
+    assert cfg.population.habit_strength == 0.85 and cfg.population.travel_rate == 3.0
     assert cfg.fraud_count == 5_000
 
 
@@ -57,7 +58,7 @@ def test_overrides_are_validated_like_file_values(tmp_path: Path) -> None:
         ({"total_rows": -5}, "total_rows: Input should be greater than 0 (got -5)"),
         ({"fraud_rate": 1.5}, "fraud_rate: Input should be less than 1"),
         ({"fraud_rate": 0}, "fraud_rate: Input should be greater than 0"),
-        ({"realism": "v3"}, "realism: Input should be 'v1' or 'v2'"),
+        ({"realism": "v4"}, "realism: Input should be 'v1', 'v2' or 'v3'"),
         ({"catalog": {"num_customers": 0}}, "catalog.num_customers: Input should be greater than 0"),
         ({"catalog": {"num_custmers": 10}}, "catalog.num_custmers: unknown key; did you mean 'num_customers'?"),
         ({"totl_rows": 10}, "totl_rows: unknown key; did you mean 'total_rows'?"),

@@ -71,7 +71,7 @@ class EpisodePlan:
             if hi > lo:
                 part = p.rows.take(np.arange(lo, hi))
                 rows = TYPOLOGY_CLASSES[p.code].rows(ctx, p.planned, part, p.ids)
-                out.append(_with_reports(rows, part, p.report))
+                out.append(_with_reports(rows, p))
         return concat(out) if out else _no_rows(ctx)
 
 
@@ -117,7 +117,7 @@ def _plan_in_range(
 def _select(planned: Planned, index: np.ndarray) -> Planned:
     return Planned(
         planned.card[index], planned.group[index], planned.start[index], planned.rows[index],
-        planned.legit[index], planned.extra[index], planned.key[index],
+        planned.legit[index], planned.extra[index], planned.key[index], planned.natural[index],
     )  # fmt: skip
 
 
@@ -132,6 +132,7 @@ def _join(parts: list[Planned]) -> Planned:
         np.concatenate([p.legit for p in parts]),
         np.concatenate([p.extra for p in parts]),
         np.concatenate([p.key for p in parts]),
+        np.concatenate([p.natural for p in parts]),
     )
 
 
@@ -198,9 +199,13 @@ def _reported(
     )
 
 
-def _with_reports(rows: Rows, part: RowTimes, report: np.ndarray) -> Rows:
-    """Return ``rows`` with ``reported`` set on fraud rows (their episode's report time)."""
-    reported = np.where(rows.label, report[part.episode], -1)
+def _with_reports(rows: Rows, part: TypologyPlan) -> Rows:
+    """Return ``rows`` with ``reported`` set on fraud rows (their episode's report time; a
+    typology may return its rows in any order, so they are matched by episode id)."""
+    position = (
+        np.where(rows.label, rows.episode - part.ids[0], 0) if part.ids.size else rows.episode
+    )
+    reported = np.where(rows.label, part.report[position], -1)
     return replace(rows, reported=reported)
 
 

@@ -276,25 +276,33 @@ def sessions(
     device_type[channel == IN_STORE] = terminal + POS
     device_type[channel == ATM] = terminal + ATM_TERMINAL
     device_ref = _refs(customer, fresh_device)
-    mate = pop.customers.housemate[customer]
-    borrowed = (device_kind == USUAL) & (mate >= 0) & (u_slot < HOUSEMATE_DEVICE_SHARE)
-    device_ref[borrowed] = mate[borrowed]
-    device_type[borrowed] = pop.customers.device_type[mate[borrowed]]
-    ip_kind = np.where(online & (spell < 0) & (u_ip < USUAL_IP_SHARE), USUAL, NONE)
-    fresh_ip = online & (ip_kind == NONE)
-    ip_kind = np.where(fresh_ip, FRESH, ip_kind).astype(np.int8)
-    mobile = fresh_ip & (device_type == pop.mobile_type)
+    _borrow_housemates(pop, customer, device_kind, device_ref, device_type, u_slot)
     public = fresh_device & (u_second < PUBLIC_DEVICE_SHARE)  # u_second: unused when fresh
+    at_home = online & (spell < 0) & ~public
+    ip_kind = np.where(at_home & (u_ip < USUAL_IP_SHARE), USUAL, np.where(online, FRESH, NONE))
+    fresh_ip = ip_kind == FRESH
     slot = (u_slot * pop.public_devices).astype(np.int64)
     devices = pl.Series(uuid4_array(rng_device, int(fresh_device.sum())))
     devices = devices.scatter(np.flatnonzero(public[fresh_device]), _public(pop, slot[public], 0))
+    mobile = fresh_ip & (device_type == pop.mobile_type)
     ips = pl.Series(_fresh_ips(pop, customer[fresh_ip], mobile[fresh_ip], u_slot[fresh_ip], rng_ip))
     on_public = public[fresh_ip]
     ips = ips.scatter(np.flatnonzero(on_public), _public(pop, slot[fresh_ip][on_public], 1))
     return Sessions(
-        device_type, device_kind, device_ref, ip_kind, _refs(customer, fresh_ip), agent,
-        devices.to_arrow(), ips.to_arrow(),
+        device_type, device_kind, device_ref, ip_kind.astype(np.int8), _refs(customer, fresh_ip),
+        agent, devices.to_arrow(), ips.to_arrow(),
     )  # fmt: skip
+
+
+def _borrow_housemates(
+    pop: Population, customer: np.ndarray, kind: np.ndarray, ref: np.ndarray,
+    device_type: np.ndarray, u: np.ndarray,
+) -> None:  # fmt: skip
+    """Move ``HOUSEMATE_DEVICE_SHARE`` of own-device sessions onto a housemate's device."""
+    mate = pop.customers.housemate[customer]
+    borrowed = (kind == USUAL) & (mate >= 0) & (u < HOUSEMATE_DEVICE_SHARE)
+    ref[borrowed] = mate[borrowed]
+    device_type[borrowed] = pop.customers.device_type[mate[borrowed]]
 
 
 def _public(pop: Population, slot: np.ndarray, what: int) -> pl.Series:

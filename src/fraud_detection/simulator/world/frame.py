@@ -23,10 +23,13 @@ def _strings(
     """
     pos = np.where(kind == NEXT, customers + ref, ref)
     pos = np.where(kind == SECOND, 2 * customers + ref, pos)
-    pos = np.where(kind == FRESH, own.len() + ref, pos)
-    pool = pl.concat([own, fresh.cast(pl.String)])
-    missing = pl.Series(kind == NONE)
-    return pool.gather(pl.Series(pos).set(missing, None))
+    is_fresh = kind == FRESH
+    # Two gathers, not one over [own, fresh]: concatenating copies every customer's string.
+    mine = own.gather(np.where(is_fresh | (kind == NONE), 0, pos))
+    if fresh.len():
+        theirs = fresh.cast(pl.String).gather(np.where(is_fresh, ref, 0))
+        mine = mine.zip_with(pl.Series(~is_fresh), theirs)
+    return mine.set(pl.Series(kind == NONE), None)
 
 
 def to_frame(

@@ -61,6 +61,15 @@ def load_cities(countries: Mapping[str, float]) -> pl.DataFrame:
     )
 
 
+def search(keys: np.ndarray, queries: np.ndarray, side: str = "right") -> np.ndarray:
+    """Return ``np.searchsorted(keys, queries, side)``, queries sorted first: a binary search
+    over a large array is several times faster when successive queries land close together."""
+    order = np.argsort(queries)
+    out = np.empty(queries.size, dtype=np.int64)
+    out[order] = np.searchsorted(keys, queries[order], side=side)  # type: ignore[call-overload]
+    return out
+
+
 def haversine_km(
     lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
 ) -> np.ndarray:
@@ -127,7 +136,7 @@ class OffsetTable:
     def at(self, zone: np.ndarray, times_ns: np.ndarray) -> np.ndarray:
         """Return the offset (minutes, Int16) of ``zone[i]`` at ``times_ns[i]``."""
         key = zone.astype(np.int64) * self.span_ns + (times_ns - self.start_ns)
-        return self.offsets[np.searchsorted(self.keys, key, side="right") - 1]
+        return self.offsets[search(self.keys, key) - 1]
 
     def daily(self, first_day_ns: int, days: int) -> np.ndarray:
         """Return (days, zones) offsets at noon UTC of each day from ``first_day_ns``."""

@@ -15,7 +15,7 @@ import polars as pl
 from scipy.spatial import cKDTree
 
 from . import mcc
-from .geo import unit_vectors
+from .geo import search, unit_vectors
 
 MIN_MARKET_MERCHANTS = 3
 
@@ -43,9 +43,23 @@ class Groups:
     def size(self) -> np.ndarray:
         return np.diff(self.ptr)
 
+    def sample_avoiding(self, group: np.ndarray, u: np.ndarray, avoid: np.ndarray) -> np.ndarray:
+        """Return ``sample`` but, where it lands on a member with ``avoid[member]``, the next
+        member of the group that is not avoided (the drawn one if every member is)."""
+        out = self.sample(group, u)
+        again = np.flatnonzero(avoid[out])
+        start = self.ptr[group[again]]
+        size = self.size()[group[again]]
+        offset = (u[again] * size).astype(np.int64)
+        for step in range(1, int(size.max(initial=1))):
+            candidate = self.members[start + (offset + step) % np.maximum(size, 1)]
+            take = ~avoid[candidate] & avoid[out[again]]
+            out[again[take]] = candidate[take]
+        return out
+
     def sample(self, group: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Return one member of each ``group[i]``, by popularity (``u`` uniform in [0, 1))."""
-        pos = np.searchsorted(self.keys, group + u, side="right")
+        pos = search(self.keys, group + u)
         pos = np.clip(pos, self.ptr[group], self.ptr[group + 1] - 1)
         return self.members[pos]
 

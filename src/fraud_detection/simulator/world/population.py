@@ -18,7 +18,7 @@ from ..config import GeneratorConfig
 from ..layout import CATALOG_FILES
 from ..temporal import diurnal_cell_mass, span_ns
 from . import mcc
-from .geo import OffsetTable
+from .geo import OffsetTable, search
 from .markets import Groups, Markets
 from .rows import TERMINAL_TYPES
 
@@ -117,16 +117,23 @@ class Travel:
 
     def at(self, customer: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Return the spell each (customer, time) falls in, or -1 at home."""
-        if self.owner.size == 0:
-            return np.full(customer.size, -1, dtype=np.int64)
+        out = np.full(customer.size, -1, dtype=np.int64)
+        if self.owner.size == 0 or times.size == 0:
+            return out
+        # Only the spells under way between the rows' first and last moment matter.
+        live = np.flatnonzero((self.start <= times.max()) & (self.end > times.min()))
+        rows = np.flatnonzero(np.isin(customer, self.owner[live]))
+        if rows.size == 0:
+            return out
         # (customer, time) as one sortable float: customer + share of the span elapsed.
-        key = self.owner + (self.start - self.origin) / self.span
-        probe = customer + (times - self.origin) / self.span
-        i = np.searchsorted(key, probe, side="right") - 1
-        j = np.maximum(i, 0)
-        inside = (i >= 0) & (self.owner[j] == customer) & (self.start[j] <= times)
-        inside &= times < self.end[j]
-        return np.where(inside, j, -1)
+        key = self.owner[live] + (self.start[live] - self.origin) / self.span
+        probe = customer[rows] + (times[rows] - self.origin) / self.span
+        i = search(key, probe) - 1
+        j = live[np.maximum(i, 0)]
+        inside = (i >= 0) & (self.owner[j] == customer[rows]) & (self.start[j] <= times[rows])
+        inside &= times[rows] < self.end[j]
+        out[rows] = np.where(inside, j, -1)
+        return out
 
 
 @dataclass(frozen=True)

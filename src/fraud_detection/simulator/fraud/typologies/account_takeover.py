@@ -67,7 +67,7 @@ class AccountTakeover(Typology):
         return Planned(card, np.arange(n), start, rows, np.zeros(n, np.int64), extra)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.rows[which])
+        owner, rank = expand(plan.natural[which])
         episode = which[owner]
         h = ctx.timing(plan, episode, rank)
         offset = np.where(rank == 0, 0.0, h.random()) * plan.extra[episode, SPAN]

@@ -69,6 +69,13 @@ class Planned:
     # A random key per episode, set by the planner: what its row times hash (stable however
     # episodes are later selected, joined or numbered).
     key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The fraud rows the story makes before any trimming: ``times`` draws these, the planner
+    # then keeps the first ``rows`` of them inside the range.
+    natural: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __post_init__(self) -> None:
+        if self.natural.size != self.rows.size:
+            self.natural = self.rows.copy()
 
     @property
     def size(self) -> int:

@@ -57,7 +57,7 @@ class LostStolen(Typology):
         return Planned(card, np.arange(n), theft, rows, np.zeros(n, np.int64), extra)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.rows[which])
+        owner, rank = expand(plan.natural[which])
         episode = which[owner]
         h = ctx.timing(plan, episode, rank)
         first = plan.start[episode] + plan.extra[episode, DELAY].astype(np.int64)

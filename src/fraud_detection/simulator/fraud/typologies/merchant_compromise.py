@@ -83,7 +83,7 @@ class MerchantCompromise(Typology):
         return ctx.pop.customers.primary_card[customer], extra.astype(np.float64)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.rows[which] + 1)  # row 0: the exposing payment
+        owner, rank = expand(plan.natural[which] + 1)  # row 0: the exposing payment
         episode = which[owner]
         e = plan.extra[episode]
         h = ctx.timing(plan, episode, rank)
@@ -175,7 +175,9 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     pop = ctx.pop
     card = plan.card[rows.episode]
     owner = pop.cards.owner[card]
-    merchant = by_weight(of_role(ctx, "cashout", online=True), pop.merchants.weight, h.random())
+    pool = of_role(ctx, "cashout", online=True)
+    pool = pool[pop.merchants.compromise[0][pool] == NEVER]
+    merchant = by_weight(pool, pop.merchants.weight, h.random())
     amount = amounts(pop, owner, merchant, h.uniform(1.5, 5.0), h.normal())
     channel, entry = online_entry(card.size)
     device_type = population_device_types(ctx, h.random())
@@ -193,7 +195,8 @@ def _in_person_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarr
     stealthy = e[:, STEALTHY] > 0
     market = e[:, MARKET].astype(np.int64)
     u = h.random()
-    merchant = pop.markets.in_store.sample(market, u)
+    breached = pop.merchants.compromise[0] != NEVER  # used elsewhere, never at a breached shop
+    merchant = pop.markets.in_store.sample_avoiding(market, u, breached)
     atm = (h.random() < ATM_SHARE) & (pop.markets.atms.size()[market] > 0) & ~stealthy
     merchant[atm] = pop.markets.atms.sample(market[atm], u[atm])
     channel = np.where(atm, ATM, IN_STORE)

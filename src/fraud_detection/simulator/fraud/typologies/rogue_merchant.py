@@ -63,7 +63,7 @@ class RogueMerchant(Typology):
         return Planned(card, group, first, rows_all, np.zeros(n, np.int64), extra)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.rows[which])
+        owner, rank = expand(plan.natural[which])
         episode = which[owner]
         h = ctx.timing(plan, episode, rank)
         merchant = plan.extra[episode, MERCHANT_POS].astype(np.int64)

@@ -1,0 +1,223 @@
+"""v3, fraud as episodes: exact counts, each typology's story, difficulty and label latency
+(issue 10's acceptance), on small generated worlds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from fraud_detection.simulator.config import config_from_dict
+from fraud_detection.simulator.core import generate_to_parquet
+from fraud_detection.simulator.fraud.presets import MIXES
+from fraud_detection.simulator.reference import TYPOLOGIES
+from tests.conftest import v3_config_dict
+
+DAY = 86_400.0
+
+
+class Run:
+    def __init__(self, out: Path, **overrides: Any) -> None:
+        self.cfg = config_from_dict(v3_config_dict(out, num_workers=2, **overrides))
+        result = generate_to_parquet(self.cfg)
+        self.frame = pl.read_parquet(result.path)
+        catalog = Path(str(result.catalog_dir))
+        self.customers = pl.read_parquet(catalog / "customers.parquet")
+        self.merchants = pl.read_parquet(catalog / "merchants.parquet")
+        self.fraud = self.frame.filter(pl.col("label_fraud"))
+
+    def of(self, typology: str) -> pl.DataFrame:
+        return self.fraud.filter(pl.col("fraud_type") == typology)
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return Run(tmp_path_factory.mktemp("medium"), fraud_rate=0.02)
+
+
+@pytest.fixture(scope="module")
+def easy(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return Run(tmp_path_factory.mktemp("easy"), fraud_rate=0.02, fraud={"difficulty": "easy"})
+
+
+@pytest.fixture(scope="module")
+def hard(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return Run(tmp_path_factory.mktemp("hard"), fraud_rate=0.02, fraud={"difficulty": "hard"})
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"total_rows": 7_777, "fraud_rate": 0.013},
+        {"total_rows": 60_001, "fraud_rate": 0.0031, "batch_size": 7_000},
+        {"fraud": {"difficulty": "hard"}, "total_rows": 30_000, "fraud_rate": 0.05},
+        {"fraud": {"typologies": {"lost_stolen": 1.0}}, "total_rows": 20_000},
+        {"temporal": {"start_date": "2025-03-20", "end_date": "2025-03-26"}, "total_rows": 9_999},
+    ],
+)
+def test_rows_and_frauds_are_exact(tmp_path: Path, overrides: dict[str, Any]) -> None:
+    cfg = config_from_dict(v3_config_dict(tmp_path, **overrides))
+    frame = pl.read_parquet(generate_to_parquet(cfg).path)
+    assert frame.height == cfg.total_rows
+    assert (
+        int(frame["label_fraud"].sum()) == cfg.fraud_count == round(cfg.fraud_rate * cfg.total_rows)
+    )
+    fraud = frame.filter(pl.col("label_fraud"))
+    assert fraud["fraud_type"].null_count() == 0 and fraud["fraud_episode_id"].null_count() == 0
+    legit = frame.filter(~pl.col("label_fraud"))
+    labels = legit.select("fraud_type", "fraud_episode_id", "reported_time")
+    assert sum(labels.null_count().row(0)) == 3 * legit.height
+
+
+def test_the_preset_mix_lands_on_the_rows(medium: Run) -> None:
+    shares = medium.fraud["fraud_type"].value_counts(normalize=True)
+    got = dict(zip(shares["fraud_type"], shares["proportion"], strict=True))
+    for name, share in zip(TYPOLOGIES, MIXES["medium"], strict=True):
+        assert abs(got.get(name, 0.0) - share) < 0.005, (name, got.get(name), share)
+
+
+def test_a_configured_mix_is_honoured_and_zero_turns_a_type_off(tmp_path: Path) -> None:
+    mix = {"card_testing": 1, "account_takeover": 1, "merchant_compromise": 2, "friendly_fraud": 0}
+    run = Run(tmp_path, fraud_rate=0.02, total_rows=60_000, fraud={"typologies": mix})
+    counts = run.fraud["fraud_type"].value_counts(normalize=True)
+    got = dict(zip(counts["fraud_type"], counts["proportion"], strict=True))
+    assert set(got) == {"card_testing", "account_takeover", "merchant_compromise"}
+    assert got["merchant_compromise"] == pytest.approx(0.5, abs=0.01)
+    assert got["card_testing"] == pytest.approx(0.25, abs=0.01)
+
+
+def test_easy_has_no_friendly_fraud_and_hard_the_most(easy: Run, medium: Run, hard: Run) -> None:
+    def friendly(run: Run) -> float:
+        return float((run.fraud["fraud_type"] == "friendly_fraud").mean())
+
+    assert friendly(easy) == 0.0
+    assert friendly(hard) > friendly(medium) > 0.05
+
+
+def test_an_episode_is_one_card_and_one_story(medium: Run) -> None:
+    per_episode = medium.fraud.group_by("fraud_episode_id").agg(
+        pl.col("card_id").n_unique().alias("cards"), pl.col("fraud_type").n_unique().alias("types")
+    )
+    assert per_episode["cards"].max() == 1 and per_episode["types"].max() == 1
+
+
+def test_card_testing_probes_many_cards_with_tiny_amounts(easy: Run) -> None:
+    tests = easy.of("card_testing").filter(pl.col("amount") <= 10)
+    assert tests.height > 0.3 * easy.of("card_testing").height
+    fan_in = tests.group_by("ip_address").agg(pl.col("card_id").n_unique().alias("cards"))
+    assert fan_in["cards"].max() >= 5  # one bot's IP across many cards
+    legit_fan_in = (
+        easy.frame.filter(~pl.col("label_fraud"))
+        .group_by("ip_address")
+        .agg(pl.col("card_id").n_unique().alias("cards"))
+    )
+    assert fan_in["cards"].max() > legit_fan_in.drop_nulls()["cards"].quantile(0.99)
+    assert (easy.of("card_testing")["channel"] == "ONLINE").all()
+
+
+def _first_use(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Return when each card first used each value of ``key``."""
+    return frame.group_by("card_id", key).agg(pl.col("event_time").min().alias("first"))
+
+
+def test_account_takeover_comes_from_a_device_new_to_the_card(medium: Run) -> None:
+    ato = medium.of("account_takeover")
+    assert (ato["channel"] == "ONLINE").all()
+    legit_first = _first_use(medium.frame.filter(~pl.col("label_fraud")), "device_id")
+    first_fraud = ato.group_by("fraud_episode_id", "card_id", "device_id").agg(
+        pl.col("event_time").min().alias("t")
+    )
+    known = first_fraud.join(legit_first, on=["card_id", "device_id"], how="left")
+    new = known.filter(pl.col("first").is_null() | (pl.col("first") > pl.col("t")))
+    # Imitating takeovers come from the victim's city, never from their own device.
+    assert new.height == known.height
+
+
+def test_lost_or_stolen_is_spent_in_person_while_the_owner_stops(medium: Run) -> None:
+    stolen = medium.of("lost_stolen")
+    assert stolen["channel"].is_in(["IN_STORE", "ATM"]).all()
+    episodes = stolen.group_by("fraud_episode_id", "card_id").agg(
+        pl.col("event_time").min().alias("from"), pl.col("event_time").max().alias("to")
+    )
+    own = medium.frame.filter(~pl.col("label_fraud") & ~pl.col("is_recurring"))
+    during = own.join(episodes, on="card_id").filter(
+        pl.col("event_time").is_between(pl.col("from"), pl.col("to"))
+    )
+    assert during.height == 0  # not one own payment during the spree (bills still come)
+
+
+def test_compromised_cards_paid_at_the_breach_before_their_fraud(medium: Run) -> None:
+    breached = medium.merchants.filter(pl.col("compromise_start").is_not_null())
+    compromise = medium.of("merchant_compromise")
+    assert compromise.height > 0 and breached.height > 0
+    first = compromise.group_by("card_id").agg(pl.col("event_time").min().alias("fraud_at"))
+    visits = (
+        medium.frame.filter(~pl.col("label_fraud"))
+        .join(
+            breached.select("merchant_id", "compromise_start", "compromise_end"), on="merchant_id"
+        )
+        .filter(
+            pl.col("event_time").is_between(pl.col("compromise_start"), pl.col("compromise_end"))
+        )
+    )
+    exposed = first.join(visits.select("card_id", "event_time", "merchant_id"), on="card_id")
+    exposed = exposed.filter(pl.col("event_time") < pl.col("fraud_at"))
+    assert set(exposed["card_id"]) == set(first["card_id"])  # every victim card
+    # The fraud happens elsewhere: never at a breached merchant where that card was exposed.
+    where = exposed.select("card_id", "merchant_id").unique()
+    assert compromise.join(where, on=["card_id", "merchant_id"]).height == 0
+
+
+def test_a_rogue_merchant_pushes_many_cards_in_its_window(medium: Run) -> None:
+    rogue = medium.of("rogue_merchant").join(
+        medium.merchants.select("merchant_id", "rogue_start", "rogue_end"), on="merchant_id"
+    )
+    assert rogue["rogue_start"].null_count() == 0
+    per_merchant = rogue.group_by("merchant_id").agg(pl.col("card_id").n_unique().alias("cards"))
+    assert per_merchant["cards"].max() >= 10
+    late = rogue["event_time"] - rogue["rogue_end"]
+    assert (late.dt.total_days() <= 8).all()  # a second charge at most a week after the window
+
+
+def test_friendly_fraud_is_an_ordinary_payment_of_the_owner(medium: Run) -> None:
+    friendly = medium.of("friendly_fraud").join(
+        medium.customers.select("customer_id", "habit_merchants"), on="customer_id"
+    )
+    habitual = friendly.select(pl.col("habit_merchants").list.contains(pl.col("merchant_id")))
+    assert habitual.to_series().mean() > 0.9
+    online = friendly.filter(pl.col("channel") == "ONLINE")
+    assert online["ip_address"].null_count() < online.height  # their own session
+
+
+def _delays(run: Run) -> pl.DataFrame:
+    first = run.fraud.group_by("fraud_episode_id").agg(pl.col("event_time").min().alias("first"))
+    return run.fraud.join(first, on="fraud_episode_id").with_columns(
+        ((pl.col("reported_time") - pl.col("event_time")).dt.total_seconds() / DAY).alias("delay"),
+        ((pl.col("reported_time") - pl.col("first")).dt.total_seconds() / DAY).alias("since_first"),
+    )
+
+
+def test_reports_never_come_before_the_row_nor_after_120_days(medium: Run, hard: Run) -> None:
+    for run in (medium, hard):
+        delays = _delays(run).drop_nulls("reported_time")
+        assert delays["delay"].min() >= 0
+        assert delays["since_first"].max() <= 120
+
+
+def test_report_delays_follow_the_stories(medium: Run) -> None:
+    median = _delays(medium).group_by("fraud_type").agg(pl.col("delay").median())
+    days = dict(zip(median["fraud_type"], median["delay"], strict=True))
+    assert days["lost_stolen"] < 1.5  # within about a day
+    assert days["lost_stolen"] < days["account_takeover"] < days["friendly_fraud"]
+    assert days["friendly_fraud"] >= 30  # disputes after weeks
+
+
+def test_some_fraud_is_never_reported_more_at_hard(medium: Run, hard: Run, easy: Run) -> None:
+    def never(run: Run) -> float:
+        return float(run.fraud["reported_time"].is_null().mean())
+
+    assert 0.01 <= never(medium) <= 0.10  # a few percent
+    assert never(hard) > never(medium) > never(easy)

@@ -1,4 +1,4 @@
-"""Golden datasets: tiny v1/v2 (later v3) runs whose every row is committed here.
+"""Golden datasets: tiny v1, v2 and v3 runs whose every row is committed here.
 
 A restructuring that claims to change no row proves it: ``tests/integration/test_golden.py``
 regenerates each dataset (2 workers, several chunks, through the CLI's own path) and compares
@@ -16,7 +16,7 @@ from fraud_detection.simulator.config import load_config
 from fraud_detection.simulator.core import generate_to_parquet
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("v1", "v2")
+NAMES = ("v1", "v2", "v3")
 
 
 def regenerate(name: str, out_dir: Path) -> dict[str, pl.DataFrame]:

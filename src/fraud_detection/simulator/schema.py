@@ -94,3 +94,18 @@ def enforce_schema(df: pl.DataFrame, columns: tuple[Column, ...] | None = None) 
         return df.select(pl.col(c.name).cast(c.dtype, strict=True) for c in columns)
     except pl.exceptions.PolarsError as exc:
         raise SchemaError(f"cannot cast to transaction_schema.yaml: {exc}") from exc
+
+
+def _type_name(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Datetime):
+        return f"Datetime({dtype.time_unit}, {dtype.time_zone})"
+    return str(dtype)
+
+
+def schema_table() -> str:
+    """Return the README's output-schema table (Markdown): every column, in order."""
+    rows = ["| # | column | type | meaning |", "| --- | --- | --- | --- |"]
+    for i, c in enumerate(all_columns(), 1):
+        only = f"({', '.join(c.realisms)} only) " if c.realisms else ""
+        rows.append(f"| {i} | `{c.name}` | {_type_name(c.dtype)} | {only}{c.description} |")
+    return "\n".join(rows)

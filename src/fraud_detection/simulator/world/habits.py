@@ -26,8 +26,12 @@ def habit_counts(
     return total - online, online
 
 
-def first_distinct(owner: np.ndarray, picks: np.ndarray, k: np.ndarray) -> list[np.ndarray]:
-    """Return per owner the first ``k[owner]`` distinct values of its picks, in draw order.
+Picks = tuple[np.ndarray, np.ndarray]  # (count per owner, values owner by owner)
+
+
+def first_distinct(owner: np.ndarray, picks: np.ndarray, k: np.ndarray) -> Picks:
+    """Return per owner the first ``k[owner]`` distinct values of its picks, in draw order
+    (``owner`` ascending): how many each owner got, and the values owner after owner.
 
     The first distinct values of a sequence of weighted draws with replacement are a weighted
     sample without replacement (successive sampling), so this is what Gumbel-top-k gives,
@@ -43,9 +47,7 @@ def first_distinct(owner: np.ndarray, picks: np.ndarray, k: np.ndarray) -> list[
     start = np.searchsorted(kept_owner, kept_owner, side="left")
     rank = np.arange(keep.size) - start
     keep = keep[rank < k[kept_owner]]
-    bounds = np.searchsorted(owner[keep], np.arange(k.size + 1))
-    values = picks[keep]
-    return [values[bounds[i] : bounds[i + 1]] for i in range(k.size)]
+    return np.bincount(owner[keep], minlength=k.size).astype(np.int64), picks[keep]
 
 
 def _candidates(k: np.ndarray) -> np.ndarray:
@@ -55,7 +57,7 @@ def _candidates(k: np.ndarray) -> np.ndarray:
 
 def local_habits(
     rng: np.random.Generator, markets: Markets, market: np.ndarray, k: np.ndarray
-) -> list[np.ndarray]:
+) -> Picks:
     """Return each customer's in-store habitual merchants (positions), from its market."""
     k = np.minimum(k, markets.in_store.size()[market])
     owner = _candidates(k)
@@ -65,7 +67,7 @@ def local_habits(
 
 def online_habits(
     rng: np.random.Generator, markets: Markets, country: np.ndarray, k: np.ndarray
-) -> list[np.ndarray]:
+) -> Picks:
     """Return each customer's online habitual merchants (positions), mostly domestic."""
     k = np.minimum(k, markets.online_all.size()[0])
     owner = _candidates(k)
@@ -74,20 +76,20 @@ def online_habits(
 
 
 def habits_table(
-    rng: np.random.Generator, local: list[np.ndarray], online: list[np.ndarray],
-    online_share: np.ndarray, merchant_ids: np.ndarray,
+    rng: np.random.Generator, local: Picks, online: Picks, online_share: np.ndarray,
+    merchant_ids: np.ndarray,
 ) -> pl.DataFrame:  # fmt: skip
     """Return ``habit_merchants`` (ids) and ``habit_weights`` list columns, one row a customer.
 
     Visit shares are Dirichlet(1) per side (normalised exponentials); online habits get the
     customer's online share of visits (all of them when the other side is empty).
     """
-    n_loc = np.array([a.size for a in local], dtype=np.int64)
-    n_web = np.array([a.size for a in online], dtype=np.int64)
+    (n_loc, loc_values), (n_web, web_values) = local, online
     sizes = n_loc + n_web
     offsets = np.r_[0, np.cumsum(sizes)]
-    values = np.concatenate([np.concatenate([a, b]) for a, b in zip(local, online, strict=True)])
     is_web = np.arange(offsets[-1]) - np.repeat(offsets[:-1], sizes) >= np.repeat(n_loc, sizes)
+    values = np.empty(offsets[-1], dtype=np.int64)  # each customer's local, then online
+    values[~is_web], values[is_web] = loc_values, web_values
     side = np.repeat(np.arange(sizes.size), sizes) * 2 + is_web
     draws = rng.exponential(size=values.size)
     side_sum = np.bincount(side, weights=draws, minlength=2 * sizes.size)

@@ -89,12 +89,10 @@ def subscription_table(
     wanted = np.minimum(wanted, billers.size)
     draws = np.repeat(np.arange(country.size), np.where(wanted > 0, 3 * wanted + 5, 0))
     # One subscription per merchant and customer: the first distinct of repeated draws.
-    picks = first_distinct(
+    count, picked = first_distinct(
         draws, _billers(rng, merchants, markets, billers, country[draws]), wanted
     )
-    count = np.array([p.size for p in picks], dtype=np.int64)
     owner = np.repeat(np.arange(country.size), count)
-    picked = np.concatenate(picks) if picks else np.zeros(0, np.int64)
     kind = mcc.index_of(pl.Series(code[picked], dtype=pl.String))
     ticket = rng.lognormal(np.log(mcc.TICKET_MEDIAN[kind]), mcc.TICKET_SIGMA[kind])
     offsets = np.r_[0, np.cumsum(count)]

@@ -125,12 +125,26 @@ def victims(
 ) -> np.ndarray:
     """Return ``n`` victim cards, by card risk (times ``weight``), distinct while they last."""
     w = ctx.pop.cards.risk * (1.0 if weight is None else weight)
-    nonzero = int(np.count_nonzero(w))
-    if n <= 0 or nonzero == 0:
+    return draw_distinct(np.cumsum(w), n, rng)
+
+
+def draw_distinct(cdf: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``n`` indices drawn by weight (``cdf``: cumulative weights), distinct while
+    there are nonzero weights left, then repeating: the first distinct values of draws with
+    replacement are a weighted sample without replacement (successive sampling)."""
+    total = float(cdf[-1]) if cdf.size else 0.0
+    nonzero = int(np.count_nonzero(np.diff(np.r_[0.0, cdf]) > 0))
+    if n <= 0 or total <= 0:
         return np.zeros(0, dtype=np.int64)
-    first = rng.choice(w.size, min(n, nonzero), replace=False, p=w / w.sum())
-    more = rng.choice(w.size, n - first.size, p=w / w.sum()) if n > first.size else first[:0]
-    return np.concatenate([first, more]).astype(np.int64)
+    want = min(n, nonzero)
+    got = np.zeros(0, dtype=np.int64)
+    while got.size < want:
+        drawn = np.searchsorted(cdf, rng.random(2 * want + 8) * total, side="right")
+        both = np.concatenate([got, np.minimum(drawn, cdf.size - 1)])
+        _, first = np.unique(both, return_index=True)
+        got = both[np.sort(first)][:want]
+    more = np.searchsorted(cdf, rng.random(n - want) * total, side="right")
+    return np.concatenate([got, np.minimum(more, cdf.size - 1)]).astype(np.int64)
 
 
 def local_daytime(
@@ -321,12 +335,19 @@ def at_market(
                     p.market_zone[market], times)  # fmt: skip
 
 
-def foreign_market(ctx: Context, customer: np.ndarray, u: np.ndarray) -> np.ndarray:
+def foreign_market(
+    ctx: Context, customer: np.ndarray, u: np.ndarray, shops: bool = False
+) -> np.ndarray:
     """Return a market in another country than each customer's, weighted by how many
     customers live there (fraudsters live where people live, so where fraud comes from says
-    little by itself: it is the jump from the card's own place that tells); home if none."""
+    little by itself: it is the jump from the card's own place that tells), or with ``shops``
+    by how many in-store merchants it has (a counterfeit card is spent where shops are, not
+    heaped on the few shops of a populous city); home if none."""
     p = ctx.pop
-    size = np.bincount(p.customers.market, minlength=p.markets.city_ids.size).astype(np.float64)
+    if shops:
+        size = p.markets.in_store.size().astype(np.float64)
+    else:
+        size = np.bincount(p.customers.market, minlength=p.markets.city_ids.size).astype(np.float64)
     home_country = p.markets.country[p.customers.market[customer]]
     out = p.customers.market[customer].copy()
     for c in np.unique(home_country):
@@ -350,6 +371,26 @@ def fill(quota: int, draw: Callable[[int], np.ndarray]) -> np.ndarray:
     out = np.concatenate(batches)
     rows = out[:, 0] if out.ndim == 2 else out
     return out[: int(np.searchsorted(np.cumsum(rows), quota)) + 1]
+
+
+def fill_each(quotas: np.ndarray, draw: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Return ``fill`` for each quota in turn from one batch of ``draw`` (an episode has at
+    least one row, so ``sum(quotas)`` episodes always suffice): the first quota takes the
+    shortest prefix reaching it, the next one continues from there, and so on. Returns the
+    episodes kept with their quota's index as the last column."""
+    batch = draw(int(np.sum(quotas)))
+    rows = batch[:, 0] if batch.ndim == 2 else batch
+    cum = np.cumsum(rows)
+    ends = np.empty(quotas.size, dtype=np.int64)
+    at, done = 0, 0
+    for i, q in enumerate(quotas.tolist()):
+        if q > 0:
+            at = int(np.searchsorted(cum, done + q)) + 1
+            done = int(cum[at - 1])
+        ends[i] = at
+    owner = np.repeat(np.arange(quotas.size), np.diff(np.r_[0, ends]))
+    kept = batch[: ends[-1]] if quotas.size else batch[:0]
+    return np.column_stack([kept, owner])
 
 
 def stealthy_rows(

@@ -31,12 +31,12 @@ from .base import (
     by_weight,
     choose,
     daytime_at,
+    draw_distinct,
     expand,
     foreign_market,
     make_rows,
     of_role,
     online_entry,
-    victims,
     victims_online_merchant,
 )
 
@@ -52,8 +52,9 @@ class CardTesting(Typology):
         attacks: list[np.ndarray] = []
         cards: list[np.ndarray] = []
         total = 0
+        risk = np.cumsum(ctx.pop.cards.risk)  # victims by card risk
         while total < quota:
-            extra, card = self._attack(ctx, rng)
+            extra, card = self._attack(ctx, rng, risk)
             attacks.append(extra)
             cards.append(card)
             total += int((extra[:, TESTS] + extra[:, CASHED] * extra[:, CASH_ROWS]).sum())
@@ -64,11 +65,13 @@ class CardTesting(Typology):
         start = extra[:, START].astype(np.int64)
         return Planned(card, group, start, rows, np.zeros(card.size, np.int64), extra)
 
-    def _attack(self, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Return (per-card numbers, victim cards) of one attack."""
+    def _attack(
+        self, ctx: Context, rng: np.random.Generator, risk: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return (per-card numbers, victim cards) of one attack (``risk``: cumulative)."""
         pace = ctx.params.pace
         n = int(np.clip(round(rng.lognormal(np.log(15), 0.6)), 3, 80))
-        card = victims(ctx, n, rng)
+        card = draw_distinct(risk, n, rng)
         stealthy = rng.random() < ctx.params.mimicry
         span_all = ctx.stop_ns - ctx.first_ns
         start = ctx.first_ns + int(rng.random() * span_all)

@@ -31,7 +31,7 @@ from .base import (
     by_weight,
     daytime_at,
     expand,
-    fill,
+    fill_each,
     foreign_market,
     make_rows,
     of_role,
@@ -54,33 +54,25 @@ class MerchantCompromise(Typology):
         breached = np.flatnonzero(m.compromise[0] != NEVER)
         if breached.size == 0 or quota == 0:
             return _empty()
-        quotas = apportion(quota, m.weight[breached])
-        parts = [
-            self._breach(ctx, int(b), int(q), rng)
-            for b, q in zip(breached, quotas, strict=True)
-            if q > 0
-        ]
-        card = np.concatenate([p[0] for p in parts])
-        extra = np.concatenate([p[1] for p in parts])
-        group = np.repeat(np.arange(len(parts)), [p[0].size for p in parts])
-        rows = extra[:, -1].astype(np.int64)
-        start = extra[:, EXPOSED].astype(np.int64)
-        return Planned(card, group, start, rows, np.ones(card.size, np.int64), extra[:, :-1])
-
-    def _breach(
-        self, ctx: Context, breach: int, quota: int, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Return (victim cards, per-victim numbers with fraud rows last) of one breach."""
+        # Victims by how many regulars each breach exposes (a popular shop in a country with
+        # few cardholders of the catalog exposes few cards).
+        members = ctx.pop.customers.habits.members
+        regulars = np.bincount(members, minlength=m.weight.size)[breached].astype(np.float64)
+        quotas = apportion(quota, regulars if regulars.sum() > 0 else m.weight[breached])
         p = ctx.params
-        drawn = fill(quota, lambda k: stealthy_rows(rng, k, p.mimicry, (1, 6), (1, 4)))
-        rows, stealthy = drawn[:, 0], drawn[:, 1] > 0
-        n = rows.size
-        customer = _exposed_customers(ctx, breach, n, rng)
-        exposed, lag, span = _timing(ctx, breach, n, rng)
-        domestic = _domestic_market(ctx, customer, rng.random(n))
-        market = np.where(stealthy, domestic, foreign_market(ctx, customer, rng.random(n)))
-        extra = np.stack([stealthy, exposed, lag, span, market, np.full(n, breach), rows], axis=1)
-        return ctx.pop.customers.primary_card[customer], extra.astype(np.float64)
+        drawn = fill_each(quotas, lambda k: stealthy_rows(rng, k, p.mimicry, (1, 6), (1, 4)))
+        breach = breached[drawn[:, -1]]
+        rows, stealthy = drawn[:, 0].astype(np.int64), drawn[:, 1] > 0
+        customer = _exposed_customers(ctx, breach, rng)
+        exposed, lag, span = _timing(ctx, breach, rng)
+        domestic = _domestic_market(ctx, customer, rng.random(breach.size))
+        abroad = foreign_market(ctx, customer, rng.random(breach.size), shops=True)
+        market = np.where(stealthy, domestic, abroad)
+        extra = np.stack([stealthy, exposed, lag, span, market, breach], axis=1)
+        group = np.unique(breach, return_inverse=True)[1].astype(np.int64)
+        card = ctx.pop.customers.primary_card[customer]
+        natural = np.ones(card.size, np.int64)
+        return Planned(card, group, exposed, rows, natural, extra.astype(np.float64))
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         owner, rank = expand(plan.natural[which] + 1)  # row 0: the exposing payment
@@ -110,33 +102,58 @@ def _empty() -> Planned:
     return Planned(none, none, none, none, none, np.zeros((0, 6)))
 
 
-def _exposed_customers(ctx: Context, breach: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Return ``n`` customers who plausibly pay at ``breach``: those with it among their
-    habits first, then customers of its market (in store) or country (online)."""
+def _exposed_customers(ctx: Context, breach: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return a customer per victim who plausibly pays at its ``breach`` (sorted): regulars
+    (the merchant among their habits) first, in random order, then customers of the breached
+    merchant's country (online: the same), or anyone when it has none."""
     pop = ctx.pop
     habits = pop.customers.habits
-    regulars = (
-        np.searchsorted(habits.ptr, np.flatnonzero(habits.members == breach), side="right") - 1
+    holder = np.repeat(np.arange(habits.ptr.size - 1), np.diff(habits.ptr))
+    targets = np.unique(breach)
+    slot = np.searchsorted(targets, habits.members)
+    hit = (slot < targets.size) & (targets[np.minimum(slot, targets.size - 1)] == habits.members)
+    people = np.int64(habits.ptr.size)  # a (merchant, customer) pair as one sortable key
+    key = np.unique(habits.members[hit].astype(np.int64) * people + holder[hit])
+    shuffle: np.ndarray = rng.random(key.size)
+    key = key[np.lexsort((shuffle, key // people))]
+    pairs = np.stack([key // people, key % people], axis=1)
+    need_start = np.searchsorted(breach, targets)
+    need = np.diff(np.r_[need_start, breach.size])
+    have_start = np.searchsorted(pairs[:, 0], targets)
+    have = np.diff(np.r_[have_start, pairs.shape[0]])
+    rank = np.arange(breach.size) - np.repeat(need_start, need)  # victim's rank in its breach
+    which = np.repeat(np.arange(targets.size), need)
+    regular = rank < have[which]
+    out = np.empty(breach.size, dtype=np.int64)
+    out[regular] = pairs[have_start[which[regular]] + rank[regular], 1]
+    country = pop.merchants.country[breach[~regular]]
+    out[~regular] = _from_country(pop.customers.country, country, rng.random(country.size))
+    return out
+
+
+def _from_country(home: np.ndarray, country: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Return a customer uniformly among those whose ``home`` is each ``country`` (anyone
+    when none lives there)."""
+    by_country = np.argsort(home, kind="stable")
+    first = np.searchsorted(home[by_country], country, side="left")
+    count = np.searchsorted(home[by_country], country, side="right") - first
+    pick = np.where(
+        count > 0, first + (u * count).astype(np.int64), (u * home.size).astype(np.int64)
     )
-    regulars = rng.permutation(np.unique(regulars))[:n]
-    if regulars.size == n:
-        return regulars
-    same_country = np.flatnonzero(pop.customers.country == pop.merchants.country[breach])
-    pool = same_country if same_country.size else np.arange(pop.customers.size)
-    others = rng.choice(pool, n - regulars.size, replace=pool.size < n)
-    return np.concatenate([regulars, others]).astype(np.int64)
+    return np.where(count > 0, by_country[np.minimum(pick, home.size - 1)], pick)
 
 
 def _timing(
-    ctx: Context, breach: int, n: int, rng: np.random.Generator
+    ctx: Context, breach: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (exposure time, lag, fraud span): exposure in the breach window, fraud within
     the range (a lag cut short when the range ends)."""
     p = ctx.params
-    start, end = (int(x[breach]) for x in ctx.pop.merchants.compromise)
+    n = breach.size
+    start, end = (x[breach].astype(np.int64) for x in ctx.pop.merchants.compromise)
     span = rng.uniform(1, 3, n) * NS_PER_DAY / p.pace
-    start = max(start, ctx.first_ns)
-    latest = max(min(end, ctx.stop_ns - NS_PER_HOUR), start)
+    start = np.maximum(start, ctx.first_ns)
+    latest = np.maximum(np.minimum(end, ctx.stop_ns - NS_PER_HOUR), start)
     exposed = start + (rng.random(n) * (latest - start)).astype(np.int64)
     lag = rng.lognormal(np.log(p.compromise_lag_days * NS_PER_DAY), 0.5, n)
     return exposed, np.maximum(lag, NS_PER_HOUR), span

@@ -1,11 +1,11 @@
 """The baseline model section: the practitioner's baseline (``practitioner`` + ``baseline``) on
 the dataset, the same code ``bench/difficulty.py`` calibrates v3's difficulty levels with.
 
-The columns the features need are read from every row. Up to ``max_rows`` rows, every row
-gets every feature. Above it, the shared features (devices, IPs, merchants) are computed over
-all rows, then a seeded sample of whole cards is kept and their own features computed: every
-kept row has exactly the values the full computation gives it, and the model works on about
-``max_rows`` rows. The page says so.
+Up to ``max_rows`` rows, the columns the features need are read and every row gets every
+feature. Above it, the shared features (devices, IPs, merchants) are computed over every row
+from the few columns they need, then a seeded sample of whole cards is kept, its other columns
+read, and the cards' own features computed: every kept row has exactly the values the full
+computation gives it, and the model works on about ``max_rows`` rows. The page says so.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from .dataset import Prepared
 from .practitioner import (
     CARD,
     COLUMNS,
+    DEVICE,
+    IP,
+    LABEL,
+    MERCHANT,
     REPORTED,
     TIME,
     TRAIN_SHARE,
@@ -35,10 +39,16 @@ from .practitioner import (
 SUMMARY = ("roc_auc", "average_precision", "ap_lift", "recall_at_1pct_fpr", "recall_at_5pct_fpr")
 
 
-def load(data: Prepared) -> pl.DataFrame:
-    """Return the columns the baseline reads, every row (device and IP as hashes)."""
-    present = [c for c in COLUMNS if data.has(c)]
-    return data.lf.select(present).with_columns(hashed_keys(present)).collect()
+ROW = "__row"
+# What the shared features read: every row of these few columns is all they need.
+SHARED_COLUMNS = (TIME, CARD, MERCHANT, DEVICE, IP, LABEL, REPORTED)
+
+
+def load(data: Prepared, columns: tuple[str, ...] = COLUMNS) -> pl.LazyFrame:
+    """Return the ``columns`` the baseline reads (those present; device and IP as hashes)
+    with each row's position in the dataset."""
+    present = [c for c in columns if data.has(c)]
+    return data.lf.select(present).with_columns(hashed_keys(present)).with_row_index(ROW)
 
 
 def card_sample(cards: pl.Series, keep: float, seed: int) -> pl.Series:
@@ -53,15 +63,16 @@ def features(
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Return (rows with every feature, what was sampled): all rows up to ``max_rows``, else
     the rows of a seeded sample of cards (see the module doc)."""
-    frame = load(data)
     info: dict[str, Any] = {"max_model_rows": max_rows, "rows_total": rows, "sampled": False}
-    if rows <= max_rows or CARD not in frame.columns:
-        out = with_raw(history(frame))
+    if rows <= max_rows or not data.has(CARD):
+        out = with_raw(history(load(data).collect())).drop(ROW)
         return out, info | {"rows_used": out.height}
-    shared = shared_history(frame)
-    del frame
+    shared = shared_history(load(data, SHARED_COLUMNS).collect())
     kept = card_sample(shared[CARD], max_rows / rows, seed)
-    out = with_raw(card_history(shared.filter(pl.col(CARD).is_in(kept.implode()))))
+    in_sample = pl.col(CARD).is_in(kept.implode())
+    rest = load(data).filter(in_sample).drop(SHARED_COLUMNS, strict=False).collect()
+    sampled = shared.filter(in_sample).join(rest, on=ROW, how="left", maintain_order="left")
+    out = with_raw(card_history(sampled)).drop(ROW)
     cards = shared[CARD].n_unique()
     info |= {"sampled": True, "rows_used": out.height, "cards_kept": kept.len(), "cards": cards}
     return out, info

@@ -1,6 +1,10 @@
-"""Measure the difficulty levels: generate each, run the practitioner's baseline, print.
+"""Measure the difficulty levels: generate each, run the report's baseline on it, print.
 
-python -m bench.difficulty [--rows N] [--levels easy,medium,hard] [--set key=value ...]
+python -m bench.difficulty [--rows N] [--levels easy,medium,hard] [--seed N] [--set key=value]
+
+The baseline is the report's own model section (``report.model.baseline_model``: the
+practitioner's history features, the time split with a gap, raw vs raw+history on the labels
+known at go-live, and raw+history on the truth), so the bench and the report cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,24 +22,12 @@ import yaml
 
 from fraud_detection.simulator.config import config_from_dict
 from fraud_detection.simulator.core import generate_to_parquet
-from fraud_detection.simulator.report.baseline import evaluate
-from fraud_detection.simulator.report.practitioner import history, time_split, with_raw
+from fraud_detection.simulator.report.dataset import open_dataset, prepare
+from fraud_detection.simulator.report.model import baseline_model
+from fraud_detection.simulator.report.split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def single_column_aucs(frame: pl.DataFrame, split: Any) -> list[tuple[str, float]]:
-    """Return the raw numeric columns' test AUC (separation), strongest first."""
-    from sklearn.metrics import roc_auc_score
-
-    test = frame.filter(pl.Series(split.test))
-    y = split.truth[split.test]
-    out = []
-    for c in ("amount", "hour_local", "hour_utc", "local_time_offset", "latitude", "longitude"):
-        v = test[c].cast(pl.Float64).fill_null(0).to_numpy()
-        a = float(roc_auc_score(y, v))
-        out.append((c, max(a, 1 - a)))
-    return sorted(out, key=lambda x: -x[1])
+SHORT = ("roc_auc", "ap_lift", "recall_at_1pct_fpr", "recall_at_5pct_fpr")
 
 
 def measure(level: str, rows: int, overrides: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -54,19 +46,14 @@ def measure(level: str, rows: int, overrides: dict[str, Any], seed: int) -> dict
         start = time.perf_counter()
         result = generate_to_parquet(cfg)
         generated = time.perf_counter() - start
-        frame = pl.read_parquet(result.path)
-    start = time.perf_counter()
-    features = with_raw(history(frame))
-    split = time_split(features)
-    out = evaluate(features, split)
-    out["seconds"] = {
-        "generate": round(generated, 1),
-        "baseline": round(time.perf_counter() - start, 1),
-    }
-    out["single_column"] = single_column_aucs(features, split)
-    out["reported_share"] = float(
-        frame.filter(pl.col("label_fraud"))["reported_time"].is_not_null().mean()
-    )
+        start = time.perf_counter()
+        prepared = prepare(open_dataset(result.path), "v3")
+        out = baseline_model(prepared, result.rows, DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED)
+        baseline = time.perf_counter() - start
+        frauds = pl.scan_parquet(result.path).filter(pl.col("label_fraud"))
+        reported = frauds.select(pl.col("reported_time").is_not_null().mean()).collect().item()
+    out["seconds"] = {"generate": round(generated, 1), "baseline": round(baseline, 1)}
+    out["reported_share"] = float(reported)
     return out
 
 
@@ -80,26 +67,23 @@ def main() -> None:
     overrides = {k: yaml.safe_load(v) for k, v in (s.split("=", 1) for s in args.set)}
     for level in args.levels.split(","):
         r = measure(level, args.rows, overrides, args.seed)
-        short = {
-            k: {m: round(v, 3) for m, v in r[k].items()}
-            for k in ("raw", "raw_history", "raw_history_truth")
-        }
+        short = {k: {m: round(v[m], 3) for m in SHORT} for k, v in r["models"].items()}
         print(level, json.dumps(short))
         print(
             "  typologies",
             {
-                k: (v["test_rows"], round(v["recall_at_5pct_fpr"], 2))
-                for k, v in r.get("typologies", {}).items()
+                k: (v["test_rows"], round(v["recall_at_5pct_fpr"] or 0.0, 2))
+                for k, v in (r.get("typology_recall") or {}).items()
             },
         )
         print(
             "  single",
-            [(c, round(a, 3)) for c, a in r["single_column"][:3]],
+            [(c["column"], round(c["separation"], 3)) for c in r["single_columns"][:3]],
             "reported",
             round(r["reported_share"], 3),
             r["seconds"],
             "frauds",
-            r["test_frauds"],
+            r["split"]["test_frauds"],
         )
 
 

@@ -1,4 +1,6 @@
-"""The report of a small generated dataset: every section present, checks pass, HTML valid."""
+"""The report of a small generated v2 dataset: every section present, checks pass, HTML valid.
+
+(v3 data, with its typologies and label latency, is in ``test_report_v3.py``.)"""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pytest
 from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
 from fraud_detection.simulator.core import GenerationResult, generate_to_parquet
 from fraud_detection.simulator.report import build_report, write_report
+from fraud_detection.simulator.report.practitioner import HISTORY
 
 SECTIONS = ("overview", "schema_check", "fidelity", "catalog_check", "plots", "leakage", "model")
 PLOTS = (
@@ -35,9 +38,10 @@ PLOTS = (
 
 
 def small_config(out_dir: Path, rows: int = 30_000) -> GeneratorConfig:
-    """Return a config for a quick dataset: 31 days, small catalogs, 2% fraud."""
+    """Return a config for a quick v2 dataset: 31 days, small catalogs, 2% fraud."""
     return config_from_dict(
         {
+            "realism": "v2",
             "total_rows": rows,
             "num_workers": 1,
             "batch_size": 10_000,
@@ -112,21 +116,25 @@ def test_generated_data_does_not_leak(report: dict[str, Any]) -> None:
 
 
 def test_model_reports_both_feature_sets(report: dict[str, Any]) -> None:
-    models = report["model"]["models"]
+    model = report["model"]
+    models = model["models"]
+    # Without reported_time every training label is known at go-live: no separate truth model.
     assert set(models) == {"raw", "raw_history"}
     for m in models.values():
         for key in ("roc_auc", "average_precision", "recall_at_1pct_fpr"):
             assert 0.0 <= m[key] <= 1.0
-    history = report["model"]["history_features"]
-    assert set(history) == {
-        f"{entity}_{feature}"
-        for entity in ("card", "merchant", "card_device", "card_ip")
-        for feature in ("txn_count", "fraud_rate")
-    }
-    assert set(history) <= set(models["raw_history"]["features"])
-    assert not set(history) & set(models["raw"]["features"])
-    assert {"hour", "log_amount"} <= set(models["raw"]["features"])
-    assert "transaction_id" not in models["raw"]["features"]
+    features = model["features"]
+    assert set(features["history"]) == set(HISTORY)  # every column they need is there
+    assert {"hour_utc", "log_amount"} <= set(features["raw"])
+    assert "mcc_code" in features["categorical"]
+    used = {f for names in features.values() for f in names}
+    assert not used & {"transaction_id", "card_id", "device_id", "label_fraud"}
+    split = model["split"]
+    assert split["labels"] == "event_time <= cutoff"
+    assert split["gap_days"] == pytest.approx(3.1, abs=0.1)  # a tenth of 31 days
+    assert split["train_frauds_known"] == split["train_frauds_true"]
+    assert report["observed_labels"]["difference"] is None
+    assert report["typologies"] is None and report["label_latency"] is None
 
 
 class _Collector(HTMLParser):
@@ -243,10 +251,10 @@ def test_operating_points_agree_with_the_recall(report: dict[str, Any]) -> None:
     split = report["model"]["split"]
     for model in report["model"]["models"].values():
         for key, point in model["operating_points"].items():
-            assert point["frauds"] == split["test_frauds_used"]
+            assert point["frauds"] == split["test_frauds"]
             assert point["caught"] / point["frauds"] == pytest.approx(point["recall"], abs=1e-9)
             assert point["recall_ci"][0] <= point["recall"] <= point["recall_ci"][1]
-            legit = split["test_rows_used"] - split["test_frauds_used"]
+            legit = split["test_rows"] - split["test_frauds"]
             assert point["false_alerts"] <= point["target_fpr"] * legit + 1e-9, key
         assert model["recall_at_1pct_fpr"] <= model["recall_at_5pct_fpr"]
 
@@ -254,7 +262,8 @@ def test_operating_points_agree_with_the_recall(report: dict[str, Any]) -> None:
 def test_model_fits_every_fraud_and_at_most_the_legit_cap(report: dict[str, Any]) -> None:
     training = report["model"]["training"]
     split = report["model"]["split"]
-    assert training["train_frauds_fit"] == split["train_frauds_used"]
+    assert training["train_frauds_fit"] == split["train_frauds_known"]
+    assert training["train_legit_available"] == split["train_rows"] - split["train_frauds_known"]
     fit = training["train_legit_fit"]
     assert fit == min(training["max_train_legit"], training["train_legit_available"])
 
@@ -284,6 +293,7 @@ def test_the_page_starts_with_verdicts_contents_and_collapsed_passing_detail(
     assert "weak signal" in top or report["verdict"]["signal"]["level"] in top
     for anchor in ("plots", "model", "leakage", "fidelity", "catalog", "schema", "columns"):
         assert f'<a href="#{anchor}">' in top and f'<section id="{anchor}">' in text
+    assert 'id="typologies"' not in text  # v3's section only on v3 data
     assert "<details>" in text and "<details open" not in text  # all pass: all collapsed
     assert "0.005000" not in text and "+00:00" not in text  # no false precision, no ISO noise
 

@@ -12,15 +12,15 @@ import pytest
 from sklearn.metrics import roc_curve
 
 from fraud_detection.simulator.report import ReportInputError
+from fraud_detection.simulator.report.baseline import MAX_TRAIN_LEGIT, _sample
 from fraud_detection.simulator.report.dataset import (
     Prepared,
     dataset_files,
     find_catalog_dir,
 )
 from fraud_detection.simulator.report.fidelity import share_tolerance
-from fraud_detection.simulator.report.history import add_history
 from fraud_detection.simulator.report.leakage import target_encoded
-from fraud_detection.simulator.report.model import operating_point, recall_at_fpr, training_rows
+from fraud_detection.simulator.report.metrics import operating_point, recall_at_fpr
 from fraud_detection.simulator.report.split import Split, sample_rows, time_split
 from fraud_detection.simulator.report.values import jsonable, wilson
 from fraud_detection.simulator.report.zipf import expected_counts, fit_zipf
@@ -88,28 +88,6 @@ def _split(frame: pl.DataFrame) -> tuple[Split, pl.LazyFrame]:
     return time_split(data, frame.height, 1_000, 0), frame.lazy()
 
 
-def test_history_of_a_training_row_ignores_its_own_label() -> None:
-    labels = [i % 7 == 0 for i in range(100)]
-    flipped = [not v if i == 3 else v for i, v in enumerate(labels)]
-    rates = []
-    for version in (labels, flipped):
-        split, lf = _split(_frame(100, version))
-        train, _, names = add_history(split, lf, {"card": "card_id"})
-        assert names == ["card_txn_count", "card_fraud_rate"]
-        rates.append(train["card_fraud_rate"][3])
-    assert rates[0] == rates[1]
-
-
-def test_history_of_a_test_row_is_the_whole_training_window() -> None:
-    labels = [i % 4 == 0 for i in range(100)]
-    split, lf = _split(_frame(100, labels))
-    _, test, _ = add_history(split, lf, {"card": "card_id"})
-    frauds = sum(labels[:80])
-    assert test["card_txn_count"].unique().to_list() == [80]
-    expected = (frauds + 10 * frauds / 80) / (80 + 10)
-    assert test["card_fraud_rate"].unique().to_list() == [pytest.approx(expected)]
-
-
 def test_time_split_is_80_20_by_time_and_sampling_is_seeded() -> None:
     split, _ = _split(_frame(100, [i % 5 == 0 for i in range(100)]))
     assert (split.train.height, split.test.height) == (80, 20)
@@ -118,6 +96,27 @@ def test_time_split_is_80_20_by_time_and_sampling_is_seeded() -> None:
     assert picks is not None and picks.size == 100 and np.all(np.diff(picks) > 0)
     assert np.array_equal(picks, sample_rows(1000, 100, 7))  # type: ignore[arg-type]
     assert sample_rows(100, 100, 7) is None
+
+
+def test_dataset_files_reads_hive_folders_recursively_and_skips_hidden_ones(
+    tmp_path: Path,
+) -> None:
+    for rel in (
+        "year=2025/month=02/part-00001.parquet",
+        "year=2025/month=01/part-00001.parquet",
+        "year=2025/month=01/part-00000.parquet",
+        "year=2025/month=01/notes.txt",
+        ".staging/x/part-00000.parquet",
+        "year=2025/month=03/.part-00009.parquet",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")  # fmt: skip
+    found = [p.relative_to(tmp_path).as_posix() for p in dataset_files(tmp_path)]
+    assert found == [
+        "year=2025/month=01/part-00000.parquet",
+        "year=2025/month=01/part-00001.parquet",
+        "year=2025/month=02/part-00001.parquet",
+    ]
 
 
 def test_dataset_files_reads_a_directory_in_name_order(tmp_path: Path) -> None:
@@ -154,11 +153,16 @@ def test_operating_point_counts_catches_and_false_alerts() -> None:
     assert one["recall_ci"][0] < 0.5 < one["recall_ci"][1]
 
 
-def test_training_rows_keep_every_fraud_and_a_seeded_legit_sample() -> None:
-    labels = pl.Series([i % 50 == 0 for i in range(5_000)])
-    rows = training_rows(labels, 1_000, seed=3)
-    assert rows is not None and rows.size == 1_000 + 100
-    assert set(np.flatnonzero(labels.to_numpy())) <= set(rows.tolist())
+def test_the_fit_keeps_every_fraud_and_a_seeded_weighted_legit_sample() -> None:
+    y = np.array([i % 50 == 0 for i in range(MAX_TRAIN_LEGIT + 5_000)])
+    rows, weight = _sample(y, seed=3)
+    legit = int((~y).sum())
+    assert rows.size == MAX_TRAIN_LEGIT + int(y.sum())
+    assert set(np.flatnonzero(y)) <= set(rows.tolist())
     assert np.all(np.diff(rows) > 0)  # row order kept
-    assert np.array_equal(rows, training_rows(labels, 1_000, seed=3))  # type: ignore[arg-type]
-    assert training_rows(labels, 4_900, seed=3) is None  # all 4,900 legit rows fit
+    assert np.array_equal(rows, _sample(y, seed=3)[0])
+    # Legit rows stand for all the legit rows: their weights add up to them.
+    assert weight[~y[rows]].sum() == pytest.approx(legit)
+    assert np.all(weight[y[rows]] == 1.0)
+    small = y[:2_000]
+    assert _sample(small, seed=3)[0].size == small.size  # all rows fit: no sampling

@@ -44,10 +44,33 @@ def test_a_difficulty_judges_against_its_band() -> None:
     inside = band_verdict(_metrics(30.0, auc=(low + high) / 2, recall5=0.6), "medium")
     assert inside.level == "on target (medium)" and inside.tone == "good"
     below = signal_verdict(_metrics(30.0, auc=low - 0.01, recall5=0.6), "medium")
-    assert below.level == "below the medium band" and "ROC AUC 0.870 is below" in below.sentence
+    assert below.level == "below the medium band"
+    assert "ROC AUC 0.870 (below 0.880–0.940)" in below.sentence
     above = signal_verdict(_metrics(3.0, auc=0.99), "easy")
     assert above.level == "above the easy band"
     assert signal_verdict(_metrics(3.0), "impossible").level == "unknown difficulty"
+
+
+def test_the_band_guards_history_gain_and_single_columns() -> None:
+    good = _metrics(30.0, auc=0.9, recall5=0.6)
+    fine = {"history_gain": 0.15, "single_column": {"column": "amount", "separation": 0.64}}
+    on = band_verdict(good, "medium", fine)
+    assert on.level == "on target (medium)"
+    assert "history adds +0.15 ROC AUC (at least +0.08)" in on.sentence
+    assert "strongest raw column amount 0.640 (below 0.85)" in on.sentence
+    for guards in (
+        {**fine, "history_gain": 0.07},
+        {**fine, "single_column": {"column": "amount", "separation": 0.85}},
+    ):
+        off = band_verdict(good, "medium", guards)
+        assert off.level == "off target (medium)" and off.tone == "warn"
+    # Outside the band, the band is named first whatever the guards say.
+    assert (
+        band_verdict(_metrics(30.0, auc=0.99, recall5=0.6), "medium", fine).level
+        == "above the medium band"
+    )
+    # A guard that could not be measured does not fail the verdict.
+    assert band_verdict(good, "medium", {}).level == "on target (medium)"  # fmt: skip
 
 
 def _leakage(*aucs: tuple[str, float]) -> dict[str, Any]:

@@ -14,23 +14,33 @@ from typing import Any, TypeVar
 
 from ..config import GeneratorConfig
 from .catalogcheck import catalog_check
-from .dataset import Prepared, check_catalog_dir, find_catalog_dir, open_dataset, prepare
+from .dataset import (
+    Prepared,
+    check_catalog_dir,
+    find_catalog_dir,
+    open_dataset,
+    prepare,
+    realism_of,
+)
 from .errors import ReportInputError
 from .fidelity import fidelity
+from .fidelity_v3 import fidelity_v3
 from .figures import render
 from .html import render_html
+from .labels import label_latency, recall_plot, typologies
 from .leakage import leakage
-from .model import baseline_model
+from .model import baseline_model, observed_labels
 from .overview import overview, schema_check
 from .plotdata import dataset_plots, entity_counts, plot
 from .provenance import catalog_match, config_differences, read_provenance, recorded_config
 from .split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED, time_split
+from .v3facts import expected_mix
 from .values import jsonable
 from .verdict import verdicts
 
 log = logging.getLogger("fraud_detection.simulator.report")
 
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 RISK_TITLE = "Fraud rate by catalog risk decile (entities by risk, cut at tenths of rows)"
 HTML_NAME, JSON_NAME = "report.html", "report.json"
 T = TypeVar("T")
@@ -144,40 +154,76 @@ def _catalog_skip_reason(match: dict[str, Any], info: dict[str, Any] | None) -> 
     return None
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every section is built from: the data, its catalogs, config and provenance."""
+
+    data: Prepared
+    realism: str | None
+    catalogs: Path | None
+    config: GeneratorConfig | None
+    info: dict[str, Any] | None
+    settings: ReportSettings
+    fraud: dict[str, Any] | None  # v3's ``fraud`` section, as given or recorded; None: unknown
+
+
+def _fidelity(ctx: Context, ov: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
+    """Return the fidelity section: v3's checks for v3 data, else v1/v2's."""
+    assert ctx.config is not None
+    if ctx.config.realism != "v3":
+        return fidelity(ctx.config, ctx.data, ov, counts)
+    match = catalog_match(ctx.info, ctx.catalogs)
+    usable = ctx.catalogs if match["status"] in ("match", "unknown") else None
+    why = _catalog_skip_reason(match, ctx.info) or "no catalog directory found (--catalog)"
+    return fidelity_v3(ctx.config, ctx.data, ov, usable, why, ctx.fraud)
+
+
 def _dataset_sections(
-    timer: _Timer,
-    data: Prepared,
-    ov: dict[str, Any],
-    catalogs: Path | None,
-    config: GeneratorConfig | None,
-    info: dict[str, Any] | None,
+    timer: _Timer, ctx: Context, ov: dict[str, Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return (fidelity and catalog sections, dataset plot entries): whole-dataset work."""
+    data = ctx.data
     counts = timer.run("entity counts", lambda: entity_counts(data))
     ov["entities"] = {entity: int(c.size) for entity, c in counts.items()}
     sections: dict[str, Any] = {"fidelity": None, "catalog_check": None}
-    if config is not None:
-        sections["fidelity"] = timer.run("fidelity", lambda: fidelity(config, data, ov, counts))
-    plots = timer.run("plot data", lambda: dataset_plots(data, counts, ov, config))
+    if ctx.config is not None:
+        sections["fidelity"] = timer.run("fidelity", lambda: _fidelity(ctx, ov, counts))
+    plots = timer.run("plot data", lambda: dataset_plots(data, counts, ov, ctx.config))
     sections["catalog_check"], risk_plot = timer.run(
-        "catalog check", lambda: catalog_section(data, catalogs, info)
+        "catalog check", lambda: catalog_section(data, ctx.catalogs, ctx.info)
     )
     if risk_plot is not None:
         plots.append(risk_plot)
     return sections, plots
 
 
-def _analysis_sections(
-    timer: _Timer, data: Prepared, rows: int, settings: ReportSettings
-) -> dict[str, Any]:
-    """Return the leakage and model sections: both on the time-ordered split."""
+def _analysis_sections(timer: _Timer, ctx: Context, rows: int) -> dict[str, Any]:
+    """Return the leakage section (80/20 time split) and the baseline model's sections."""
+    settings = ctx.settings
     split = timer.run(
-        "split", lambda: time_split(data, rows, settings.max_model_rows, settings.seed)
+        "split", lambda: time_split(ctx.data, rows, settings.max_model_rows, settings.seed)
     )
-    return {
-        "leakage": timer.run("leakage", lambda: leakage(split)),
-        "model": timer.run("model", lambda: baseline_model(split, data.lf, settings.seed)),
-    }
+    out = {"leakage": timer.run("leakage", lambda: leakage(split))}
+    out["model"] = timer.run(
+        "model",
+        lambda: baseline_model(ctx.data, rows, settings.max_model_rows, settings.seed),
+    )
+    out["observed_labels"] = observed_labels(out["model"])
+    return out
+
+
+def _label_sections(timer: _Timer, ctx: Context, model: dict[str, Any]) -> dict[str, Any]:
+    """Return v3's ``typologies`` and ``label_latency`` (None for data without v3's labels)
+    and their figures' entries."""
+    expected = expected_mix(ctx.fraud) if ctx.fraud is not None else None
+    types = timer.run(
+        "typologies", lambda: typologies(ctx.data, expected, model.get("typology_recall"))
+    )
+    latency, latency_plot = timer.run("label latency", lambda: label_latency(ctx.data))
+    history = (model.get("models") or {}).get("raw_history") or {}
+    plots = [p for p in (latency_plot, recall_plot(types, history.get("recall_at_5pct_fpr")))
+             if p is not None]  # fmt: skip
+    return {"typologies": types, "label_latency": latency, "label_plots": plots}
 
 
 def build_report(
@@ -190,39 +236,49 @@ def build_report(
     settings = settings or ReportSettings()
     timer = _Timer()
     ds = open_dataset(dataset)
-    catalogs = resolve_catalog(ds.path, catalog_dir)
-    data = prepare(ds)
     provenance = timer.run("provenance", lambda: read_provenance(ds.files))
+    realism = realism_of(provenance["info"], ds.schema)
+    data = prepare(ds, realism)
     cfg, config_section = resolve_config(config, provenance)
+    fraud = fraud_section(config, provenance["info"]) if realism == "v3" else None
+    catalogs = resolve_catalog(ds.path, catalog_dir)
+    ctx = Context(data, realism, catalogs, cfg, provenance["info"], settings, fraud)
     ov = timer.run("overview", lambda: overview(ds, data))
     if ov["rows"] == 0:
         raise ReportInputError(f"{ds.path}: dataset has no rows")
-    sections, plots = _dataset_sections(timer, data, ov, catalogs, cfg, provenance["info"])
+    sections, plots = _dataset_sections(timer, ctx, ov)
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "settings": {"max_model_rows": settings.max_model_rows, "seed": settings.seed},
         "provenance": provenance,
         "config": config_section,
         "overview": ov,
-        "schema_check": schema_check(ds.schema),
+        "schema_check": schema_check(ds.schema, realism),
         "unusable_columns": list(data.unusable),
         **sections,
-        **_analysis_sections(timer, data, ov["rows"], settings),
+        **_analysis_sections(timer, ctx, ov["rows"]),
     }
-    report["plots"] = jsonable(plots + analysis_plots(report))
-    report["verdict"] = verdicts(report, difficulty_of(cfg, provenance["info"]))
+    labels = _label_sections(timer, ctx, report["model"])
+    report["model"].pop("typology_recall", None)  # in ``typologies``, beside the counts
+    report |= {"typologies": labels["typologies"], "label_latency": labels["label_latency"]}
+    report["plots"] = jsonable(plots + labels["label_plots"] + analysis_plots(report))
+    report["verdict"] = verdicts(report, (fraud or {}).get("difficulty"), realism)
     images = timer.run("figures", lambda: {p["name"]: render(p) for p in report["plots"]})
     report["timings_s"] = timer.seconds
     return Report(jsonable(report), images)
 
 
-def difficulty_of(cfg: GeneratorConfig | None, info: dict[str, Any] | None) -> str | None:
-    """Return ``fraud.difficulty`` of the config (v3), from the config or the record, if any."""
-    for source in (cfg.model_dump(mode="json") if cfg else None, (info or {}).get("config")):
-        fraud = (source or {}).get("fraud")
-        if isinstance(fraud, dict) and isinstance(fraud.get("difficulty"), str):
-            return str(fraud["difficulty"])
-    return None
+def fraud_section(
+    given: GeneratorConfig | None, info: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Return v3's ``fraud`` section (difficulty, typology mix): the given config's, else the
+    recorded one's; None when the record has none (then the difficulty is unknown, not the
+    default: a record without it says nothing about how hard the data was made)."""
+    if given is not None:
+        section = given.model_dump(mode="json").get("fraud")
+    else:
+        section = ((info or {}).get("config") or {}).get("fraud")
+    return section if isinstance(section, dict) and section.get("difficulty") else None
 
 
 def analysis_plots(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -36,7 +37,9 @@ ID_COLUMNS = frozenset(
 ENTITY_COLUMNS = {"customer": "customer_id", "merchant": "merchant_id", "card": "card_id"}
 # The label and what v3 writes about it (typology, episode, report time): outcomes, not
 # features. No leakage score or model feature is made of them; each would "leak" by design.
-LABEL_COLUMNS = frozenset({LABEL, "fraud_type", "fraud_episode_id", "reported_time"})
+V3_LABELS = frozenset({"fraud_type", "fraud_episode_id", "reported_time"})
+LABEL_COLUMNS = frozenset({LABEL, *V3_LABELS})
+REALISMS = ("v1", "v2", "v3")
 _CATALOG_SEARCH_DEPTH = 5
 
 
@@ -67,9 +70,16 @@ class Prepared:
 
 
 def dataset_files(path: Path) -> tuple[Path, ...]:
-    """Return the Parquet files of ``path``: itself, or a directory's ``*.parquet`` by name."""
+    """Return the Parquet files of ``path``: itself, or a directory's ``*.parquet`` files at any
+    depth (``year=YYYY/month=MM/part-*.parquet`` of ``partition_by: event_date``), by relative
+    path; hidden files and folders (a name starting with ``.``) are left out."""
     if path.is_dir():
-        files = tuple(sorted(p for p in path.glob("*.parquet") if p.is_file()))
+        found = (
+            p
+            for p in path.rglob("*.parquet")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        files = tuple(sorted(found, key=lambda p: p.relative_to(path).parts))
         if not files:
             raise ReportInputError(f"{path}: directory holds no *.parquet files")
         return files
@@ -138,9 +148,19 @@ def _coerced(name: str, actual: pl.DataType, expected: pl.DataType) -> pl.Expr |
     return None
 
 
-def prepare(dataset: Dataset) -> Prepared:
-    """Return the analysis frame of ``dataset`` (see ``Prepared``)."""
-    expected = polars_schema()
+def realism_of(info: dict[str, Any] | None, schema: pl.Schema) -> str | None:
+    """Return the dataset's realism: the recorded one, else v3 when it has v3's label columns
+    (a foreign file), else None (the spec's columns, as v1 and v2)."""
+    recorded = (info or {}).get("realism")
+    if isinstance(recorded, str) and recorded in REALISMS:
+        return recorded
+    return "v3" if set(schema.names()) >= V3_LABELS else None
+
+
+def prepare(dataset: Dataset, realism: str | None = None) -> Prepared:
+    """Return the analysis frame of ``dataset`` (see ``Prepared``), cast to ``realism``'s
+    schema."""
+    expected = polars_schema(realism)
     exprs: list[pl.Expr] = []
     usable: list[str] = []
     unusable: list[str] = []

@@ -263,6 +263,11 @@ def fidelity(
         *id_range_checks(cfg, data),
         *amount_checks(cfg, data, rows),
     ]
+    return checks_section(cfg, checks)
+
+
+def checks_section(cfg: GeneratorConfig, checks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the fidelity section: the config (as JSON), the checks and their tallies."""
     tally = {s: sum(c["status"] == s for c in checks) for s in ("pass", "fail", "skipped")}
     return {
         "config": cfg.model_dump(mode="json"),

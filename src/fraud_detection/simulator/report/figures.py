@@ -19,7 +19,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 LEGIT, FRAUD = "#4C72B0", "#D1495B"
-MODEL_COLORS = {"raw": "#8C8C8C", "raw_history": "#2A9D8F"}
+MODEL_COLORS = {"raw": "#8C8C8C", "raw_history": "#2A9D8F", "raw_history_truth": "#264653"}
+# One colour per typology (reference.TYPOLOGIES order), black for all fraud together.
+TYPE_COLORS = {
+    "card_testing": "#E76F51", "account_takeover": "#8E44AD", "lost_stolen": "#2A9D8F",
+    "merchant_compromise": "#E9C46A", "rogue_merchant": "#4C72B0", "friendly_fraud": "#8C8C8C",
+    "all fraud": "#000000",
+}  # fmt: skip
+LATENCY_TICKS = {1 / 24: "1 h", 0.25: "6 h", 1.0: "1 d", 7.0: "7 d", 30.0: "30 d", 90.0: "90 d"}
 DISPLAY_DPI = 100
 DPI = 2 * DISPLAY_DPI
 MIN_FONT_PT = 8.0
@@ -222,6 +229,45 @@ def draw_model(fig: Figure, data: dict[str, Any]) -> None:
     _style(pr, "Precision-recall", "recall", "precision (log)")
 
 
+def draw_latency(fig: Figure, data: dict[str, Any]) -> None:
+    """Cumulative share of fraud rows reported by each delay, per typology (log delay axis)."""
+    ax = fig.subplots()
+    days = np.asarray(data["days"])
+    for name, shares in data["series"].items():
+        width = 2.4 if name == "all fraud" else 1.5
+        ax.plot(days, 100 * np.asarray(shares), linewidth=width,
+                color=TYPE_COLORS.get(name, LEGIT), label=name)  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_xticks(list(LATENCY_TICKS), list(LATENCY_TICKS.values()))
+    ax.set_xlim(days[0], data["max_days"])
+    ax.set_ylim(0, 100)
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=None))
+    ax.legend(fontsize=LEGEND_PT, loc="upper left")
+    _style(ax, "Share of fraud rows reported within each delay", "delay after the payment (log)",
+           "reported")  # fmt: skip
+
+
+def draw_typology(fig: Figure, data: dict[str, Any]) -> None:
+    """Horizontal bars: each typology's recall at 5% FPR with its 95% interval and n."""
+    ax = fig.subplots()
+    rows = data["rows"][::-1]
+    y = np.arange(len(rows))
+    recall = np.array([100 * (r["recall_at_5pct_fpr"] or 0.0) for r in rows])
+    low = recall - np.array([100 * r["recall_ci"][0] for r in rows])
+    high = np.array([100 * r["recall_ci"][1] for r in rows]) - recall
+    colors = [TYPE_COLORS.get(r["type"], FRAUD) for r in rows]
+    ax.barh(y, recall, xerr=np.clip(np.vstack([low, high]), 0, None), color=colors,
+            error_kw={"linewidth": 0.8})  # fmt: skip
+    ax.set_yticks(y, [f"{r['type']}  (n={r['test_frauds']:,})" for r in rows], fontsize=TICK_PT)
+    if data.get("overall") is not None:
+        ax.axvline(100 * data["overall"], color="black", linestyle="--", linewidth=1,
+                   label=f"all frauds: {data['overall']:.0%}")  # fmt: skip
+        ax.legend(fontsize=LEGEND_PT, loc="lower right")
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=None))
+    _style(ax, "Recall at 5% FPR per typology", "frauds caught (line: 95% interval)", "")
+
+
 Drawer = Callable[[Figure, dict[str, Any]], None]
 
 
@@ -236,6 +282,8 @@ def _size(entry: dict[str, Any]) -> tuple[float, float]:
         return (HALF, 1.3 + 0.26 * len(data["rows"]))
     if kind == "leakage":
         return (HALF + 1.0, 1.4 + 0.26 * len(data["columns"]))
+    if kind == "typology":
+        return (HALF, 1.3 + 0.32 * len(data["rows"]))
     return SIZES[kind]
 
 
@@ -249,6 +297,8 @@ DRAWERS: dict[str, Drawer] = {
     "risk": draw_risk,
     "leakage": draw_leakage,
     "model": draw_model,
+    "latency": draw_latency,
+    "typology": draw_typology,
 }
 SIZES = {
     "rank_frequency": (WIDE, 3.6),
@@ -256,6 +306,7 @@ SIZES = {
     "bursts": (WIDE, 3.8),
     "risk": (WIDE, 3.4),
     "model": (WIDE, 4.0),
+    "latency": (HALF, 3.8),
 }
 
 

@@ -24,6 +24,7 @@ from .sections import (
     plots_section,
     schema_section,
 )
+from .sections_v3 import typologies_section
 from .top import dataset_name, top_block
 
 
@@ -65,6 +66,7 @@ SECTIONS: list[Section] = [
     Section("plots", "What the data looks like", plots_section),
     Section("model", "Baseline model: how strong is the signal", model_section,
             _verdict_status("signal")),
+    Section("typologies", "Fraud typologies and label latency", typologies_section),
     Section("leakage", "Leakage check: does one column give the label away", leakage_section,
             _verdict_status("leakage")),
     Section("fidelity", "Fidelity to the config", fidelity_section, _checks_status("fidelity")),
@@ -112,8 +114,9 @@ details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 figure{margin:.6rem 0}img{max-width:100%;height:auto;display:block}
 figcaption{font-size:.86rem;color:#444;margin-top:.2rem}.src{color:#777}
 .grid{display:flex;flex-wrap:wrap;gap:1rem}.grid figure{flex:0 1 auto}
+#typologies figure{display:table}#typologies figcaption{display:table-caption;caption-side:bottom}
 .grid figure.wide{flex-basis:100%}
-code{background:#f4f4f4;padding:0 .2rem}
+code{background:#f4f4f4;padding:0 .2rem}.nowrap{white-space:nowrap}
 @media (max-width:900px){.cards{grid-template-columns:1fr 1fr}.split{grid-template-columns:1fr}}
 @media print{main{max-width:none}figure,table,.card{break-inside:avoid}a{color:inherit}}
 """

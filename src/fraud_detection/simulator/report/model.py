@@ -1,269 +1,157 @@
-"""Baseline model: gradient-boosted trees on the raw columns, with and without history.
+"""The baseline model section: the practitioner's baseline (``practitioner`` + ``baseline``) on
+the dataset, the same code ``bench/difficulty.py`` calibrates v3's difficulty levels with.
 
-Both models are scikit-learn ``HistGradientBoostingClassifier`` with a fixed ``random_state``,
-trained on the first 80% of time and scored on the last 20%. Raw features are the dataset's
-columns (numbers as they are, strings as ordinal codes, the UTC hour of ``event_time``,
-log(1 + amount), and a null flag for identifier columns with nulls); identifiers themselves
-are left out, as their values only mean something through history. The second model adds the
-history features of ``history``.
-
-Codes are ranks by training frequency (0 = most frequent; values beyond the top 250 share one
-code) used as ordered numbers, not as native categorical splits: with a rare label and a
-500-value ``user_agent``, native categorical splits chase noise (test AUC 0.62 vs 0.65 on the
-shipped config's 1M rows).
-
-Training uses every fraud of the training rows but at most ``MAX_TRAIN_LEGIT`` legitimate
-ones (a seeded sample): the trees' cost grows with rows, and beyond a few hundred legitimate
-rows per fraud more of them barely move the scores (measured on the shipped config: ROC AUC
-0.740 with all 796,000 legitimate training rows, 0.740 with 200,000). The test rows are never
-sampled, so every metric is measured on the whole test window.
+Up to ``max_rows`` rows, the columns the features need are read and every row gets every
+feature. Above it, the shared features (devices, IPs, merchants) are computed over every row
+from the few columns they need, then a seeded sample of whole cards is kept, its other columns
+read, and the cards' own features computed: every kept row has exactly the values the full
+computation gives it, and the model works on about ``max_rows`` rows. The page says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import polars as pl
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import (
-    average_precision_score,
-    precision_recall_curve,
-    roc_auc_score,
-    roc_curve,
+
+from .baseline import MAX_TRAIN_LEGIT, evaluate
+from .dataset import Prepared
+from .practitioner import (
+    CARD,
+    COLUMNS,
+    DEVICE,
+    IP,
+    LABEL,
+    MERCHANT,
+    REPORTED,
+    TIME,
+    TRAIN_SHARE,
+    Split,
+    card_history,
+    hashed_keys,
+    history,
+    shared_history,
+    time_split,
+    with_raw,
 )
-from threadpoolctl import threadpool_limits
 
-from .dataset import ID_COLUMNS, LABEL, LABEL_COLUMNS, TIME, is_categorical, is_numeric
-from .history import HISTORY_KEYS, add_history
-from .split import Split
-from .values import share, wilson
-
-MAX_CATEGORIES = 250
-TARGET_FPR = 0.01
-OPERATING_FPRS = {"1pct": 0.01, "5pct": 0.05}
-MAX_TRAIN_LEGIT = 200_000
-OPENMP_THREADS = 1
-MIN_FRAUDS_EARLY_STOP = 20
-CURVE_POINTS = 200
-ID_SHARE = 0.5  # a string column with more distinct values than this share of rows is an id
+SUMMARY = ("roc_auc", "average_precision", "ap_lift", "recall_at_1pct_fpr", "recall_at_5pct_fpr")
 
 
-@dataclass(frozen=True)
-class FeatureSpec:
-    """The model's columns: numeric ones as floats, categorical ones with their codes."""
-
-    numeric: list[str] = field(default_factory=list)
-    categories: dict[str, list[Any]] = field(default_factory=dict)
-
-    @property
-    def names(self) -> list[str]:
-        return [*self.categories, *self.numeric]
+ROW = "__row"
+# What the shared features read: every row of these few columns is all they need.
+SHARED_COLUMNS = (TIME, CARD, MERCHANT, DEVICE, IP, LABEL, REPORTED)
 
 
-def with_derived(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return ``frame`` plus ``hour`` (UTC), ``log_amount`` and ``<id>_is_null`` flags."""
-    extra = [pl.col(TIME).dt.hour().cast(pl.Int8).alias("hour")]
-    if "amount" in frame.columns and frame.schema["amount"].is_numeric():
-        extra.append(pl.col("amount").clip(lower_bound=0).log1p().alias("log_amount"))
-    for column in frame.columns:
-        if column in ID_COLUMNS and frame[column].null_count():
-            extra.append(pl.col(column).is_null().alias(f"{column}_is_null"))
-    return frame.with_columns(extra)
+def load(data: Prepared, columns: tuple[str, ...] = COLUMNS) -> pl.LazyFrame:
+    """Return the ``columns`` the baseline reads (those present; device and IP as hashes)
+    with each row's position in the dataset."""
+    present = [c for c in columns if data.has(c)]
+    return data.lf.select(present).with_columns(hashed_keys(present)).with_row_index(ROW)
 
 
-def _is_id(train: pl.DataFrame, column: str) -> bool:
-    if column in ID_COLUMNS or column.endswith("_id"):
-        return True
-    dtype = train.schema[column]
-    return dtype == pl.String and train[column].n_unique() > ID_SHARE * max(train.height, 1)
+def card_sample(cards: pl.Series, keep: float, seed: int) -> pl.Series:
+    """Return a seeded sample of ``keep`` of the distinct cards (the same on every run)."""
+    distinct = cards.drop_nulls().unique().sort()
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3,)))
+    return distinct.filter(pl.Series(rng.random(distinct.len()) < keep))
 
 
-def raw_spec(train: pl.DataFrame) -> FeatureSpec:
-    """Return the raw feature spec learned from the training rows (top 250 codes per column)."""
-    numeric: list[str] = []
-    categories: dict[str, list[Any]] = {}
-    for column, dtype in train.schema.items():
-        if column in LABEL_COLUMNS or column == TIME or _is_id(train, column):
-            continue
-        if is_categorical(column, dtype):
-            counts = train[column].drop_nulls().value_counts()
-            top = counts.sort(["count", column], descending=[True, False]).head(MAX_CATEGORIES)
-            categories[column] = top[column].to_list()
-        elif is_numeric(dtype):
-            numeric.append(column)
-    return FeatureSpec(numeric, categories)
+def features(
+    data: Prepared, rows: int, max_rows: int, seed: int
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Return (rows with every feature, what was sampled): all rows up to ``max_rows``, else
+    the rows of a seeded sample of cards (see the module doc)."""
+    info: dict[str, Any] = {"max_model_rows": max_rows, "rows_total": rows, "sampled": False}
+    if rows <= max_rows or not data.has(CARD):
+        out = with_raw(history(load(data).collect())).drop(ROW)
+        return out, info | {"rows_used": out.height}
+    shared = shared_history(load(data, SHARED_COLUMNS).collect())
+    kept = card_sample(shared[CARD], max_rows / rows, seed)
+    in_sample = pl.col(CARD).is_in(kept.implode())
+    rest = load(data).filter(in_sample).drop(SHARED_COLUMNS, strict=False).collect()
+    sampled = shared.filter(in_sample).join(rest, on=ROW, how="left", maintain_order="left")
+    out = with_raw(card_history(sampled)).drop(ROW)
+    cards = shared[CARD].n_unique()
+    info |= {"sampled": True, "rows_used": out.height, "cards_kept": kept.len(), "cards": cards}
+    return out, info
 
 
-def _numeric(series: pl.Series) -> np.ndarray:
-    if series.dtype.is_temporal():
-        series = series.to_physical()
-    return series.cast(pl.Float64).fill_null(np.nan).to_numpy()
-
-
-def _codes(series: pl.Series, categories: list[Any]) -> np.ndarray:
-    """Return category codes: 0..K-1 for known values, K for others, NaN for nulls."""
-    codes = series.replace_strict(
-        categories, list(range(len(categories))), default=len(categories), return_dtype=pl.Float64
-    ).to_numpy(writable=True)
-    codes[series.is_null().to_numpy()] = np.nan
-    return codes
-
-
-def matrix(frame: pl.DataFrame, spec: FeatureSpec) -> np.ndarray:
-    """Return the feature matrix: categorical codes first, then numeric columns."""
-    columns = [_codes(frame[c], cats) for c, cats in spec.categories.items()]
-    columns += [_numeric(frame[c]) for c in spec.numeric]
-    if not columns:
-        return np.zeros((frame.height, 0))
-    return np.column_stack(columns).astype(np.float64)
-
-
-def recall_at_fpr(y: np.ndarray, score: np.ndarray, fpr_max: float = TARGET_FPR) -> float:
-    """Return the largest true-positive rate whose false-positive rate is at most ``fpr_max``."""
-    fpr, tpr, _ = roc_curve(y, score, drop_intermediate=False)
-    return float(tpr[fpr <= fpr_max].max())
-
-
-def operating_point(fpr: np.ndarray, tpr: np.ndarray, frauds: int, legit: int) -> dict[str, Any]:
-    """Return what flagging at the threshold with the best recall under each FPR gives.
-
-    ``fpr``/``tpr`` come from ``roc_curve(..., drop_intermediate=False)``. Per target: frauds
-    caught (with the recall's 95% Wilson interval), false alerts, and false alerts per fraud
-    caught, the number an investigations team lives with.
-    """
-    out = {}
-    for name, fpr_max in OPERATING_FPRS.items():
-        idx = int(np.flatnonzero(fpr <= fpr_max)[-1])
-        caught, alerts = round(float(tpr[idx]) * frauds), round(float(fpr[idx]) * legit)
-        low, high = wilson(caught, frauds)
-        out[name] = {
-            "target_fpr": fpr_max, "recall": float(tpr[idx]), "recall_ci": [low, high],
-            "frauds": frauds, "caught": caught, "false_alerts": alerts,
-            "false_alerts_per_catch": share(alerts, caught),
-        }  # fmt: skip
-    return out
-
-
-def _curve_points(x: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
-    idx = np.unique(np.linspace(0, x.size - 1, min(CURVE_POINTS, x.size)).round().astype(int))
-    return {"x": x[idx].tolist(), "y": y[idx].tolist()}
-
-
-def roc_points(fpr: np.ndarray, tpr: np.ndarray) -> dict[str, list[float]]:
-    """Return the ROC curve at log-spaced false-positive rates 1e-4..1 (best recall at each)."""
-    grid = np.geomspace(1e-4, 1.0, CURVE_POINTS)
-    idx = np.maximum(np.searchsorted(fpr, grid, side="right") - 1, 0)
-    return {"x": grid.tolist(), "y": tpr[idx].tolist()}
-
-
-def metrics(y: np.ndarray, score: np.ndarray) -> dict[str, Any]:
-    """Return ROC AUC, average precision (and its lift over the base rate), recall and alerts
-    at 1% and 5% FPR, and downsampled curves."""
-    fpr, tpr, _ = roc_curve(y, score, drop_intermediate=False)
-    precision, recall, _ = precision_recall_curve(y, score)
-    frauds = int(y.sum())
-    points = operating_point(fpr, tpr, frauds, int(y.size - frauds))
-    ap = float(average_precision_score(y, score))
-    base = frauds / y.size
+def split_summary(frame: pl.DataFrame, split: Split) -> dict[str, Any]:
+    """Return the split's description for report.json: times, rows, frauds, which labels."""
     return {
-        "roc_auc": float(roc_auc_score(y, score)),
-        "average_precision": ap,
-        "ap_lift": ap / base if base else None,
-        "recall_at_1pct_fpr": points["1pct"]["recall"],
-        "recall_at_5pct_fpr": points["5pct"]["recall"],
-        "operating_points": points,
-        "roc_curve": roc_points(fpr, tpr),
-        "pr_curve": _curve_points(recall[::-1], precision[::-1]),
+        "train_share": TRAIN_SHARE,
+        "start": frame[TIME].min(),
+        "cutoff": split.cutoff,
+        "live": split.live,
+        "end": frame[TIME].max(),
+        "gap_days": split.gap.total_seconds() / 86_400,
+        "train_rows": int(split.train.sum()),
+        "test_rows": int(split.test.sum()),
+        "gap_rows": int((~split.train & ~split.test).sum()),
+        "train_frauds_true": int(split.truth[split.train].sum()),
+        "train_frauds_known": int(split.observed[split.train].sum()),
+        "test_frauds": int(split.truth[split.test].sum()),
+        "labels": "reported_time <= live" if REPORTED in frame.columns else "event_time <= cutoff",
     }
 
 
-def fit_score(
-    train: pl.DataFrame, test: pl.DataFrame, spec: FeatureSpec, seed: int
-) -> dict[str, Any]:
-    """Return the fitted model's test metrics, its features and the iterations it ran."""
-    x_train, x_test = matrix(train, spec), matrix(test, spec)
-    y_train = train[LABEL].to_numpy().astype(bool)
-    y_test = test[LABEL].to_numpy().astype(bool)
-    model = HistGradientBoostingClassifier(
-        learning_rate=0.1,
-        max_iter=200,
-        max_leaf_nodes=15,
-        min_samples_leaf=100,
-        l2_regularization=1.0,
-        # Early stopping holds out 10% stratified: it needs a few frauds to hold out.
-        early_stopping=bool(y_train.sum() >= MIN_FRAUDS_EARLY_STOP),
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        random_state=seed,
-    )
-    # One OpenMP thread: the trees' threads spin while they wait, so on a machine whose cores
-    # are busy with anything else two threads made the 1M-row model 3-4x slower (18-25 s vs
-    # 5-6 s at load 4), while on an idle machine they gain about a third.
-    with threadpool_limits(limits=OPENMP_THREADS, user_api="openmp"):
-        model.fit(x_train, y_train)
-        score = model.predict_proba(x_test)[:, 1]
-    return {"features": spec.names, "iterations": int(model.n_iter_), **metrics(y_test, score)}
-
-
-def _skip_reason(split: Split) -> str | None:
-    for part, frame in (("training", split.train), ("test", split.test)):
-        labels = frame[LABEL]
-        if frame.height == 0 or labels.all() or not labels.any():
-            return f"the {part} rows hold a single class (or none): no model"
-    return None
-
-
-def training_rows(labels: pl.Series, max_legit: int, seed: int) -> np.ndarray | None:
-    """Return the training rows the model fits on: every fraud, at most ``max_legit`` legit
-    rows (seeded sample, in row order); None when every row is used."""
-    y = labels.to_numpy().astype(bool)
-    legit = np.flatnonzero(~y)
-    if legit.size <= max_legit:
-        return None
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
-    kept = rng.choice(legit, size=max_legit, replace=False)
-    return np.sort(np.concatenate([np.flatnonzero(y), kept]))
-
-
-def _fit_sample(split: Split, seed: int) -> tuple[Split, dict[str, Any]]:
-    """Return the split with its training rows cut to the model's sample, and what was kept."""
-    labels = split.train[LABEL]
-    rows = training_rows(labels, MAX_TRAIN_LEGIT, seed)
-    frauds = int(labels.sum())
-    legit = split.train.height - frauds
-    kept = legit if rows is None else MAX_TRAIN_LEGIT
-    info = {
-        "max_train_legit": MAX_TRAIN_LEGIT,
-        "train_frauds_fit": frauds,
-        "train_legit_fit": kept,
-        "train_legit_available": legit,
-        "sampled": rows is not None,
+def baseline_model(data: Prepared, rows: int, max_rows: int, seed: int) -> dict[str, Any]:
+    """Return the model section: split, sample, features, metrics of every model, typology
+    recalls and single columns (see ``baseline.evaluate``)."""
+    frame, sample = features(data, rows, max_rows, seed)
+    split = time_split(frame)
+    result = evaluate(frame, split, curves=True)
+    return {
+        "split": split_summary(frame, split),
+        "sample": sample,
+        "training": {
+            "max_train_legit": MAX_TRAIN_LEGIT,
+            "train_legit_fit": result["train_legit_fit"],
+            "train_legit_available": int(split.train.sum()) - result["train_frauds_known"],
+            "train_frauds_fit": result["train_frauds_known"],
+        },
+        "features": result["features"],
+        "models": result["models"],
+        "skipped": result["skipped"],
+        "test_base_rate": result.get("test_base_rate"),
+        "single_columns": result.get("single_columns", []),
+        "typology_recall": result.get("typologies"),
     }
-    if rows is None:
-        return split, info
-    return replace(split, train=split.train[rows]), info
 
 
-def baseline_model(split: Split, lf: pl.LazyFrame, seed: int) -> dict[str, Any]:
-    """Return raw-only and raw+history model metrics on the time-ordered split."""
-    out: dict[str, Any] = {"split": split.summary(), "models": {}, "skipped": _skip_reason(split)}
-    if out["skipped"]:
-        return out
-    present = set(split.train.columns)
-    keys: dict[str, str | tuple[str, ...]] = {
-        e: k for e, k in HISTORY_KEYS.items() if set(k) <= present
+def observed_labels(model: dict[str, Any]) -> dict[str, Any]:
+    """Return report.json's ``observed_labels``: the history model trained on the labels known
+    at go-live against the same model trained on the truth, both scored on the test truth."""
+    split, models = model["split"], model["models"]
+    known, true = split["train_frauds_known"], split["train_frauds_true"]
+    out: dict[str, Any] = {
+        "cutoff": split["cutoff"],
+        "live": split["live"],
+        "gap_days": split["gap_days"],
+        "training_labels": split["labels"],
+        "train_frauds_true": true,
+        "train_frauds_known": known,
+        "share_known": known / true if true else None,
+        "observed": None,
+        "truth": None,
+        "difference": None,
     }
-    split, out["training"] = _fit_sample(split, seed)
-    train, test, history = add_history(split, lf, keys)
-    train, test = with_derived(train), with_derived(test)
-    spec = raw_spec(train.drop(history))
-    with_history = FeatureSpec(spec.numeric + history, spec.categories)
-    out["history_features"] = history
-    out["models"] = {
-        "raw": fit_score(train, test, spec, seed),
-        "raw_history": fit_score(train, test, with_history, seed),
+    observed, truth = models.get("raw_history"), models.get("raw_history_truth")
+    if observed is None:
+        return out | {"note": model["skipped"] or "no model"}
+    if truth is None:
+        note = "every training label was known at go-live: the truth model is the same model"
+        return out | {"observed": _summary(observed), "truth": _summary(observed), "note": note}
+    diff = {k: observed[k] - truth[k] for k in SUMMARY if k != "ap_lift"}
+    return out | {
+        "observed": _summary(observed),
+        "truth": _summary(truth),
+        "difference": diff,
+        "note": None,
     }
-    out["test_base_rate"] = float(test[LABEL].mean() or 0.0)  # type: ignore[arg-type]
-    return out
+
+
+def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {k: metrics[k] for k in SUMMARY}

@@ -78,9 +78,10 @@ def overview(dataset: Dataset, data: Prepared) -> dict[str, Any]:
     }
 
 
-def schema_check(actual: pl.Schema) -> dict[str, Any]:
-    """Return pass/fail per column: present with the packaged schema's type, and no extras."""
-    expected = polars_schema()
+def schema_check(actual: pl.Schema, realism: str | None = None) -> dict[str, Any]:
+    """Return pass/fail per column: present with the packaged schema's type for ``realism``
+    (v3 adds its label columns), and no extras."""
+    expected = polars_schema(realism)
     columns = []
     for name, dtype in expected.items():
         got = actual.get(name)
@@ -95,6 +96,7 @@ def schema_check(actual: pl.Schema) -> dict[str, Any]:
         if name not in expected:
             columns.append(_schema_row(name, None, str(got), "not in the schema"))
     return {
+        "realism": realism,
         "passed": all(c["status"] == "pass" for c in columns),
         "failed": [c["name"] for c in columns if c["status"] == "fail"],
         "columns": columns,

@@ -1,46 +1,139 @@
-"""A practitioner's baseline: the history features a fraud team computes first, and a model.
+"""A practitioner's baseline: the history features a fraud team computes first, and the split.
 
 For each row, from strictly earlier rows only: per card, counts and amount sums over 1 hour,
 1 day and 7 days, the time since its last payment, the amount against its own history, and
 whether the merchant, device, IP or country is new to it; per device and per IP, how many
 distinct cards used it before; per merchant, payments in the last hour and day, and its fraud
 rate using only labels reported by then (the Fraud Detection Handbook's delayed merchant
-risk). Identifiers are never features, nor are the label columns.
+risk). Identifiers are never features, nor are the label columns. A feature whose columns
+the dataset lacks is left out.
+
+Features are of two kinds: a card's own (``card_history``: they need only that card's rows)
+and shared ones (``shared_history``: devices, IPs and merchants, which need every card's
+rows). ``history`` computes both. Computing the shared ones over all rows and then a card's
+own over a sample of whole cards gives every sampled row exactly the values it has in the
+full computation (see ``report.model``).
 
 The split is in time with a gap (the Handbook's delay period): train on rows before the
-cutoff, skip ``GAP``, test on the rest. Trained on the labels a fraud team has when the model
+cutoff, skip the gap, test on the rest. Trained on the labels a fraud team has when the model
 goes live (``reported_time`` by the end of the gap; datasets without it: labels of rows
 older than the gap), scored on the test window's truth.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
 
 LABEL, TIME, REPORTED = "label_fraud", "event_time", "reported_time"
+CARD, MERCHANT, DEVICE, IP = "card_id", "merchant_id", "device_id", "ip_address"
 GAP = timedelta(days=7)
+GAP_SHARE = 0.1  # a dataset shorter than 70 days gets a gap of a tenth of its span
 TRAIN_SHARE = 0.7
 SMOOTHING = 20.0
+KEY_SEED = 20_250_101
 WINDOWS = {"1h": "1h", "1d": "1d", "7d": "7d"}
 RAW_NUMERIC = ("amount", "log_amount", "hour_utc", "hour_local", "is_recurring")
 RAW_CATEGORICAL = (
     "channel", "pos_entry_mode", "device_type", "mcc_code", "merchant_country", "currency",
     "card_scheme",
 )  # fmt: skip
-NEVER_FEATURES = frozenset({LABEL, TIME, REPORTED, "fraud_type", "fraud_episode_id"})
+LABEL_COLUMNS = (LABEL, REPORTED, "fraud_type", "fraud_episode_id")
+NEVER_FEATURES = frozenset({TIME, *LABEL_COLUMNS})
+# What the features and the models read (those present are loaded).
+COLUMNS = (
+    TIME, LABEL, REPORTED, "fraud_type", CARD, MERCHANT, DEVICE, IP, "amount", "latitude",
+    "longitude", "local_time_offset", "is_recurring", *RAW_CATEGORICAL,
+)  # fmt: skip
+
+
+def hashed_keys(columns: list[str] | tuple[str, ...]) -> list[pl.Expr]:
+    """Return device_id and ip_address as 64-bit hashes (null stays null): the features only
+    group by them, and grouping integers is several times faster than strings."""
+    return [
+        pl.when(pl.col(c).is_null()).then(None).otherwise(pl.col(c).hash(KEY_SEED)).alias(c)
+        for c in (DEVICE, IP)
+        if c in columns
+    ]
+
+
+def _keyed(frame: pl.DataFrame) -> pl.DataFrame:
+    strings = [c for c in (DEVICE, IP) if c in frame.columns and frame.schema[c] == pl.String]
+    return frame.with_columns(hashed_keys(strings)) if strings else frame
+
+
+def _is_new(*keys: str) -> pl.Expr:
+    """Return whether this row is the first of its (card, keys) combination."""
+    new = pl.struct(CARD, *keys).is_first_distinct()
+    return new & pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
+
+
+def _card_exprs(columns: set[str]) -> list[pl.Expr]:
+    """Return the card's own features whose columns are present (see the module doc)."""
+    first = pl.int_range(pl.len())
+    t_ns = pl.col(TIME).dt.epoch("ns")
+    exprs = [
+        first.over(CARD).alias("card_rows_before"),
+        ((t_ns - t_ns.shift(1).over(CARD)) / 1e9).alias("since_last_s"),
+    ]
+    optional: list[tuple[tuple[str, ...], Callable[[], list[pl.Expr]]]] = [
+        ((MERCHANT,), lambda: [first.over(CARD, MERCHANT).alias("card_merchant_rows_before")]),
+        ((DEVICE,), lambda: [first.over(CARD, DEVICE).alias("card_device_rows_before")]),
+        ((IP,), lambda: [_is_new(IP).alias("new_ip")]),
+        (("merchant_country",), lambda: [_is_new("merchant_country").alias("new_country")]),
+        (("latitude", "longitude"), lambda: [_km_from_last().alias("km_from_last")]),
+        (("local_time_offset",), lambda: [_hour_deviation().alias("hour_vs_card")]),
+        (("amount",), lambda: [_amount_vs_card().alias("amount_vs_card")]),
+    ]
+    for needs, make in optional:
+        if set(needs) <= columns:
+            exprs += make()
+    return exprs + _windows(CARD, "card", amounts="amount" in columns)
+
+
+def card_history(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` (sorted by time) with the card's own features added."""
+    frame = _keyed(frame).sort(TIME, maintain_order=True)
+    if CARD not in frame.columns:
+        return frame
+    out = frame.with_columns(_card_exprs(set(frame.columns)))
+    derived = []
+    if "card_merchant_rows_before" in out.columns:
+        derived.append((pl.col("card_merchant_rows_before") == 0).alias("new_merchant"))
+    if "card_device_rows_before" in out.columns:
+        new = (pl.col("card_device_rows_before") == 0) & pl.col(DEVICE).is_not_null()
+        derived.append(new.alias("new_device"))
+    return out.with_columns(derived)
+
+
+def shared_history(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` (sorted by time) with the device, IP and merchant features added."""
+    frame = _keyed(frame).sort(TIME, maintain_order=True)
+    exprs = [
+        _distinct_before(key).alias(name)
+        for key, name in ((DEVICE, "cards_per_device"), (IP, "cards_per_ip"))
+        if key in frame.columns and CARD in frame.columns
+    ]
+    if MERCHANT not in frame.columns:
+        return frame.with_columns(exprs)
+    out = frame.with_columns(*exprs, *_windows(MERCHANT, "merchant", amounts=False))
+    return out.with_columns(merchant_risk=_delayed_merchant_rate(out))
+
+
+def history(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` (sorted by time) with every history feature added."""
+    return card_history(shared_history(frame))
 
 
 def _windows(key: str, prefix: str, amounts: bool) -> list[pl.Expr]:
     """Counts (and amount sums) of ``key``'s earlier rows within each window."""
     exprs = []
     for name, period in WINDOWS.items():
-        one = (
-            pl.col("__row").is_not_null().cast(pl.Int32).rolling_sum_by(TIME, period, closed="left")
-        )
+        one = pl.col(TIME).is_not_null().cast(pl.Int32).rolling_sum_by(TIME, period, closed="left")
         exprs.append(one.over(key).fill_null(0).alias(f"{prefix}_count_{name}"))
         if amounts:
             total = pl.col("amount").rolling_sum_by(TIME, period, closed="left")
@@ -48,44 +141,17 @@ def _windows(key: str, prefix: str, amounts: bool) -> list[pl.Expr]:
     return exprs
 
 
-def history(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return ``frame`` (sorted by time) with the history features added."""
-    frame = frame.sort(TIME).with_row_index("__row")
-    first = pl.int_range(pl.len())
-    t_ns = pl.col(TIME).dt.epoch("ns")
-    out = frame.with_columns(
-        (first.over("card_id", "merchant_id") == 0).alias("new_merchant"),
-        ((first.over("card_id", "device_id") == 0) & pl.col("device_id").is_not_null()).alias(
-            "new_device"
-        ),
-        ((first.over("card_id", "ip_address") == 0) & pl.col("ip_address").is_not_null()).alias(
-            "new_ip"
-        ),
-        (first.over("card_id", "merchant_country") == 0).alias("new_country"),
-        ((t_ns - t_ns.shift(1).over("card_id")) / 1e9).alias("since_last_s"),
-        _km_from_last().alias("km_from_last"),
-        _hour_deviation().alias("hour_vs_card"),
-        first.over("card_id").alias("card_rows_before"),
-        first.over("card_id", "device_id").alias("card_device_rows_before"),
-        first.over("card_id", "merchant_id").alias("card_merchant_rows_before"),
-        (
-            pl.col("amount").log1p()
-            - pl.col("amount").log1p().cum_sum().shift(1).over("card_id") / first.over("card_id")
-        ).alias("amount_vs_card"),
-    )
-    out = out.with_columns(
-        _distinct_before("device_id").alias("cards_per_device"),
-        _distinct_before("ip_address").alias("cards_per_ip"),
-        *_windows("card_id", "card", amounts=True),
-        *_windows("merchant_id", "merchant", amounts=False),
-    )
-    return out.with_columns(merchant_risk=_delayed_merchant_rate(out)).drop("__row")
+def _amount_vs_card() -> pl.Expr:
+    """log(1 + amount) minus the mean of the card's earlier ones (null for its first)."""
+    log_amount = pl.col("amount").log1p()
+    before = pl.int_range(pl.len()).over(CARD)
+    return log_amount - log_amount.cum_sum().shift(1).over(CARD) / before
 
 
 def _km_from_last() -> pl.Expr:
     """Great-circle km from the card's previous payment's place (null for its first)."""
     lat, lon = pl.col("latitude").radians(), pl.col("longitude").radians()
-    lat0, lon0 = lat.shift(1).over("card_id"), lon.shift(1).over("card_id")
+    lat0, lon0 = lat.shift(1).over(CARD), lon.shift(1).over(CARD)
     a = ((lat - lat0) / 2).sin() ** 2 + lat.cos() * lat0.cos() * ((lon - lon0) / 2).sin() ** 2
     return 2 * 6371.0 * a.clip(0, 1).sqrt().arcsin()
 
@@ -95,8 +161,8 @@ def _hour_deviation() -> pl.Expr:
     earlier payments), 0-12; null for its first."""
     local = (pl.col(TIME).dt.hour().cast(pl.Int32) * 60 + pl.col("local_time_offset")) % 1440
     angle = local.cast(pl.Float64) / 1440 * 2 * np.pi
-    x = angle.cos().cum_sum().shift(1).over("card_id")
-    y = angle.sin().cum_sum().shift(1).over("card_id")
+    x = angle.cos().cum_sum().shift(1).over(CARD)
+    y = angle.sin().cum_sum().shift(1).over(CARD)
     usual = pl.arctan2(y, x)
     diff = (angle - usual).abs() % (2 * np.pi)
     return pl.min_horizontal(diff, 2 * np.pi - diff) / (2 * np.pi) * 24
@@ -104,17 +170,17 @@ def _hour_deviation() -> pl.Expr:
 
 def _distinct_before(key: str) -> pl.Expr:
     """Distinct cards seen on ``key`` before this row (null when the row has no ``key``)."""
-    new_pair = (pl.int_range(pl.len()).over(key, "card_id") == 0).cast(pl.Int32)
+    new_pair = pl.struct(key, CARD).is_first_distinct().cast(pl.Int32)
     seen = new_pair.cum_sum().over(key) - new_pair
     return pl.when(pl.col(key).is_null()).then(None).otherwise(seen)
 
 
-def known_at(frame: pl.DataFrame) -> pl.Series:
+def known_at(frame: pl.DataFrame, delay: timedelta = GAP) -> pl.Series:
     """Return when each fraud label becomes known: ``reported_time`` when the dataset has it
-    (null: never), else the event time plus ``GAP`` (the Handbook's one-week delay)."""
+    (null: never), else the event time plus ``delay`` (the Handbook's one-week delay)."""
     if REPORTED in frame.columns:
         return frame[REPORTED]
-    return (frame[TIME] + GAP).alias(REPORTED)
+    return (frame[TIME] + delay).alias(REPORTED)
 
 
 def _delayed_merchant_rate(frame: pl.DataFrame) -> np.ndarray:
@@ -122,7 +188,7 @@ def _delayed_merchant_rate(frame: pl.DataFrame) -> np.ndarray:
     toward the overall known rate with ``SMOOTHING`` pseudo-payments."""
     t0 = frame[TIME].min()
     seconds = ((frame[TIME] - t0).dt.total_seconds()).to_numpy().astype(np.int64)
-    merchant = frame["merchant_id"].rank("dense").cast(pl.Int64).to_numpy()
+    merchant = frame[MERCHANT].rank("dense").cast(pl.Int64).to_numpy()
     known = known_at(frame)
     fraud = frame[LABEL].to_numpy() & known.is_not_null().to_numpy()
     known_s = ((known.fill_null(t0) - t0).dt.total_seconds()).to_numpy().astype(np.int64)
@@ -131,7 +197,7 @@ def _delayed_merchant_rate(frame: pl.DataFrame) -> np.ndarray:
     count = np.searchsorted(events, probe, side="right") - np.searchsorted(
         events, merchant * (1 << 33), side="left"
     )
-    before = frame.select(pl.int_range(pl.len()).over("merchant_id")).to_series().to_numpy()
+    before = frame.select(pl.int_range(pl.len()).over(MERCHANT)).to_series().to_numpy()
     prior = fraud.mean() if fraud.size else 0.0
     return (count + SMOOTHING * prior) / (before + SMOOTHING)
 
@@ -148,12 +214,13 @@ HISTORY = (
 
 def with_raw(frame: pl.DataFrame) -> pl.DataFrame:
     """Return ``frame`` with the derived raw features: log amount, UTC and local hour."""
-    local = (pl.col(TIME).dt.hour().cast(pl.Int32) * 60 + pl.col("local_time_offset")) % 1440
-    return frame.with_columns(
-        pl.col("amount").log1p().alias("log_amount"),
-        pl.col(TIME).dt.hour().alias("hour_utc"),
-        (local // 60).alias("hour_local"),
-    )
+    exprs = [pl.col(TIME).dt.hour().alias("hour_utc")]
+    if "amount" in frame.columns:
+        exprs.append(pl.col("amount").clip(lower_bound=0).log1p().alias("log_amount"))
+    if "local_time_offset" in frame.columns:
+        local = (pl.col(TIME).dt.hour().cast(pl.Int32) * 60 + pl.col("local_time_offset")) % 1440
+        exprs.append((local // 60).alias("hour_local"))
+    return frame.with_columns(exprs)
 
 
 @dataclass(frozen=True)
@@ -164,19 +231,27 @@ class Split:
     test: np.ndarray
     observed: np.ndarray  # training labels as known when the model goes live
     truth: np.ndarray
-    cutoff: object
-    live: object
+    cutoff: datetime
+    live: datetime
+    gap: timedelta
+
+
+def gap_for(frame: pl.DataFrame) -> timedelta:
+    """Return the split's gap: ``GAP``, or a tenth of the data's span when that is shorter."""
+    span = frame[TIME].max() - frame[TIME].min()  # type: ignore[operator]
+    return min(GAP, span * GAP_SHARE) if isinstance(span, timedelta) else GAP
 
 
 def time_split(frame: pl.DataFrame, train_share: float = TRAIN_SHARE) -> Split:
-    """Return the split: train before the cutoff (``train_share`` of rows), a ``GAP``, test
+    """Return the split: train before the cutoff (``train_share`` of rows), a gap, test
     after; training labels as reported by the end of the gap (when the model goes live)."""
     times = frame[TIME]
     cutoff = times.sort()[int(train_share * (frame.height - 1))]
-    live = cutoff + GAP
-    known = known_at(frame)
+    gap = gap_for(frame)
+    live = cutoff + gap
+    known = known_at(frame, gap)
     truth = frame[LABEL].to_numpy()
     observed = truth & (known.is_not_null() & (known <= live)).to_numpy()
     return Split(
-        (times < cutoff).to_numpy(), (times >= live).to_numpy(), observed, truth, cutoff, live
+        (times < cutoff).to_numpy(), (times >= live).to_numpy(), observed, truth, cutoff, live, gap
     )

@@ -56,13 +56,19 @@ def plots_section(page: Page) -> str:
     return intro + para(_burst_sentence(page.report)) + figures(page, "plots", captions)
 
 
-def _model_rows(models: Mapping[str, Any], base: float) -> list[tuple[Any, ...]]:
+MODEL_NAMES = {
+    "raw": "raw columns",
+    "raw_history": "raw columns + history",
+    "raw_history_truth": "raw columns + history, trained on the truth",
+}
+
+
+def _model_rows(models: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     rows = []
-    names = {"raw": "raw columns", "raw_history": "raw columns + history"}
     for name, m in models.items():
         one, five = m["operating_points"]["1pct"], m["operating_points"]["5pct"]
         rows.append(
-            (names.get(name, name), sig(m["roc_auc"], 3),
+            (MODEL_NAMES.get(name, name), sig(m["roc_auc"], 3),
              f"{pct(m['average_precision'])} ({times(m['ap_lift'])} base)",
              rate_with_n(one["caught"], one["frauds"], *one["recall_ci"]),
              number(one["false_alerts_per_catch"], 2),
@@ -71,52 +77,102 @@ def _model_rows(models: Mapping[str, Any], base: float) -> list[tuple[Any, ...]]
     return rows
 
 
-def _training_note(model: Mapping[str, Any]) -> str:
-    split, fit = model["split"], model.get("training") or {}
-    sampled = (
-        f" The rows were first cut to a seeded sample of {count(split['rows'])} rows "
-        "(--max-model-rows)."
-        if split["sampled"]
-        else ""
-    )
-    legit = (
-        f"a seeded sample of {count(fit['train_legit_fit'])} of the "
-        f"{count(fit['train_legit_available'])} legitimate training rows"
-        if fit.get("sampled")
-        else f"all {count(fit.get('train_legit_fit'))} legitimate training rows"
+MODEL_INTRO = (
+    "Gradient-boosted trees (scikit-learn HistGradientBoostingClassifier) with the history "
+    "features a fraud team computes first, each from strictly earlier rows: per card, counts "
+    "and amount sums over 1 hour, 1 day and 7 days, the time since its last payment, the amount "
+    "against its own history, the distance from its last payment, the hour against its usual "
+    "one, and whether the merchant, device, IP or country is new to it; per device and per IP, "
+    "the distinct cards seen before; per merchant, payments in the last hour, day and week and "
+    "its fraud rate from the labels reported by then. 'raw columns' is the same model without "
+    "them. Identifiers are never features (they mean something only through history), nor are "
+    "the label columns."
+)
+
+
+def split_text(model: Mapping[str, Any]) -> str:
+    """Return the split in words: windows, gap, which training labels, what is scored."""
+    split = model["split"]
+    known, true = split["train_frauds_known"], split["train_frauds_true"]
+    labels = (
+        f"the frauds reported by then (reported_time <= {when(split['live'])}): "
+        f"{count(known)} of the {count(true)} training frauds "
+        f"({pct(known / true if true else None)})"
+        if split["labels"].startswith("reported_time")
+        else "every training fraud (the data records no report time: a label is taken as "
+        "known once the gap has passed)"
     )
     return (
-        f"Trained on the first 80% of time (up to {when(split['cutoff'])}), on every training "
-        f"fraud ({count(fit.get('train_frauds_fit'))}) and {legit}; scored on all "
-        f"{count(split['test_rows_used'])} test rows ({count(split['test_frauds_used'])} "
-        f"frauds).{sampled}"
+        f"Time split with a gap: trained on the rows before {when(split['cutoff'])} (the first "
+        f"{pct(split['train_share'])} of rows), then a {split['gap_days']:.3g}-day gap "
+        f"while labels arrive, and tested on the rows from {when(split['live'])}, when the "
+        f"model goes live, to {when(split['end'])}. Training labels: {labels}. Scored on the "
+        f"test window's truth: {count(split['test_frauds'])} frauds in "
+        f"{count(split['test_rows'])} rows (base rate {pct(model['test_base_rate'])}, what a "
+        "random score's average precision gets)."
+    )
+
+
+def _training_note(model: Mapping[str, Any]) -> str:
+    sample, fit = model["sample"], model["training"]
+    legit = (
+        f"a seeded sample of {count(fit['train_legit_fit'])} of the "
+        f"{count(fit['train_legit_available'])} legitimate training rows, weighted back"
+        if fit["train_legit_available"] > fit["train_legit_fit"]
+        else f"all {count(fit['train_legit_available'])} legitimate training rows"
+    )
+    text = f"Each model fits every known training fraud and {legit}."
+    if sample["sampled"]:
+        text += (
+            f" The dataset has {count(sample['rows_total'])} rows, above --max-model-rows "
+            f"({count(sample['max_model_rows'])}): the device, IP and merchant features were "
+            f"computed over every row, then the rows of a seeded sample of "
+            f"{count(sample['cards_kept'])} of the {count(sample['cards'])} cards "
+            f"({count(sample['rows_used'])} rows) kept for the card features and the models."
+        )
+    return text
+
+
+def _single_text(model: Mapping[str, Any]) -> str:
+    singles = model.get("single_columns") or []
+    if not singles:
+        return ""
+    top = singles[0]
+    return (
+        f"Each raw column alone, on the same split: the strongest is {top['column']} "
+        f"(separation max(AUC, 1 − AUC) {sig(top['separation'], 3)}); a column near 1 would "
+        "give the label away."
     )
 
 
 def model_section(page: Page) -> str:
-    """Return the baseline model: what it is, its metrics in words, curves and features."""
+    """Return the baseline model: what it is, its split, its metrics, curves and features."""
     model = page.report["model"]
     if model.get("skipped"):
-        return para(model["skipped"], "note")
-    base = model["test_base_rate"]
+        return para(MODEL_INTRO) + para(model["skipped"], "note")
     headers = ("model", "ROC AUC", "average precision", "recall at 1% FPR",
                "false alerts per fraud caught at 1% FPR", "recall at 5% FPR")  # fmt: skip
-    intro = para(
-        "Two gradient-boosted tree models (scikit-learn HistGradientBoostingClassifier) on a "
-        "time split. 'raw columns': the columns as they are, without identifiers. 'raw columns "
-        "+ history': plus per card, merchant, (card, device) and (card, IP) counts and fraud "
-        "rates from the training window, what a fraud team's features ask first. Average "
-        f"precision is compared with the test base rate {pct(base)}, what a random score gets."
-    )
-    feats = [(n, ", ".join(m["features"])) for n, m in model["models"].items()]
-    body = (
-        intro
-        + table(headers, _model_rows(model["models"], base), numeric=(1, 2, 3, 4, 5))
+    feats = model["features"]
+    feature_rows = [
+        ("raw numbers", ", ".join(feats["raw"])),
+        ("raw categories (codes by training frequency)", ", ".join(feats["categorical"])),
+        ("history", ", ".join(feats["history"])),
+    ]
+    singles = [(r["column"], sig(r["auc"], 3), sig(r["separation"], 3))
+               for r in model.get("single_columns") or []]  # fmt: skip
+    return (
+        para(MODEL_INTRO)
+        + para(split_text(model))
+        + table(headers, _model_rows(model["models"]), numeric=(1, 2, 3, 4, 5))
         + para(_training_note(model), "note")
+        + para(_single_text(model))
         + figures(page, "model")
-        + details("Features of each model", table(("model", "features"), feats))
+        + details("Features of the models", table(("set", "features"), feature_rows))
+        + details(
+            "Each raw column alone",
+            table(("column", "ROC AUC", "separation"), singles, numeric=(1, 2)),
+        )
     )
-    return body
 
 
 def _seen_text(row: Mapping[str, Any]) -> str:

@@ -31,10 +31,17 @@ def lede(report: Mapping[str, Any]) -> str:
     """Return the first sentence: rows, time span, frauds, and who made the data when."""
     ov = report["overview"]
     info = report["provenance"]["info"]
+    types = report.get("typologies")
+    episodes = (
+        f" in {count(sum(t['episodes'] for t in types.values()))} episodes of "
+        f"{sum(1 for t in types.values() if t['rows'])} typologies"
+        if types
+        else ""
+    )
     what = (
         f"{count(ov['rows'])} card transactions from {day(ov['start'])} to {day(ov['end'])} "
         f"({count(ov['days'])} days, UTC), of which {count(ov['fraud_count'])} are fraud "
-        f"({pct(ov['fraud_rate'])})."
+        f"({pct(ov['fraud_rate'])}){episodes}."
     )
     if info is None:
         return what + " The files record no provenance (an older or foreign dataset)."
@@ -99,7 +106,9 @@ def thresholds_note(report: Mapping[str, Any]) -> str:
     difficulty = report["verdict"]["difficulty"]
     band = (
         f" This dataset has fraud.difficulty {difficulty}: the signal is judged against that "
-        "level's target band instead."
+        "level's target band instead (ROC AUC, and for medium AP / base rate and recall at 5% "
+        f"FPR), and history must add at least +{th['history_gain_min']:g} ROC AUC over the raw "
+        f"columns while no raw column alone separates {th['single_column_max']:g} or more."
         if difficulty
         else ""
     )

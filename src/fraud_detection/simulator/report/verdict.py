@@ -40,9 +40,13 @@ DIFFICULTY_BANDS: dict[str, dict[str, tuple[float, float]]] = {
     },
     "hard": {"roc_auc": (0.80, 0.87)},
 }
+# Guards of every difficulty band (DESIGN.md section 9): history adds at least this much ROC
+# AUC over the raw columns, and no single raw column alone reaches this separation.
+HISTORY_GAIN_MIN = 0.08
+SINGLE_COLUMN_MAX = 0.85
 METRIC_WORDS = {
     "roc_auc": "ROC AUC",
-    "ap_lift": "average precision / base rate",
+    "ap_lift": "AP / base rate",
     "recall_at_5pct_fpr": "recall at 5% FPR",
 }
 
@@ -73,11 +77,8 @@ def _metric_text(name: str, value: float) -> str:
     return sig(value, 3)
 
 
-def band_verdict(metrics: Mapping[str, Any], difficulty: str) -> Verdict:
-    """Return whether the history model sits inside ``difficulty``'s target band."""
-    band = DIFFICULTY_BANDS.get(difficulty)
-    if band is None:
-        return Verdict("unknown difficulty", "info", f"No target band for {difficulty!r}.")
+def _band_parts(metrics: Mapping[str, Any], band: Mapping[str, tuple[float, float]]
+                ) -> tuple[list[str], set[str]]:  # fmt: skip
     parts, sides = [], set()
     for name, (low, high) in band.items():
         value = metrics.get(name)
@@ -86,25 +87,60 @@ def band_verdict(metrics: Mapping[str, Any], difficulty: str) -> Verdict:
         side = "below" if value < low else "above" if value > high else "inside"
         sides.add(side)
         band_text = f"{_metric_text(name, low)}–{_metric_text(name, high)}"
-        parts.append(f"{METRIC_WORDS[name]} {_metric_text(name, value)} is {side} {band_text}")
-    sentence = f"Against the {difficulty} band: " + "; ".join(parts) + "."
-    if sides <= {"inside"}:
+        parts.append(f"{METRIC_WORDS[name]} {_metric_text(name, value)} ({side} {band_text})")
+    return parts, sides
+
+
+def _guard_parts(guards: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """Return the guards in words and whether they all hold (a guard not measured holds)."""
+    parts, ok = [], True
+    gain = guards.get("history_gain")
+    if gain is not None:
+        ok &= gain >= HISTORY_GAIN_MIN
+        parts.append(f"history adds {gain:+.2f} ROC AUC (at least +{HISTORY_GAIN_MIN:g})")
+    single = guards.get("single_column")
+    if single is not None:
+        ok &= single["separation"] < SINGLE_COLUMN_MAX
+        parts.append(f"strongest raw column {single['column']} {sig(single['separation'], 3)} "
+                     f"(below {SINGLE_COLUMN_MAX:g})")  # fmt: skip
+    return parts, ok
+
+
+def band_verdict(
+    metrics: Mapping[str, Any], difficulty: str, guards: Mapping[str, Any] | None = None
+) -> Verdict:
+    """Return whether the history model sits inside ``difficulty``'s target band and the
+    band's guards hold (``guards``: ``history_gain``, ``single_column``; see the constants)."""
+    band = DIFFICULTY_BANDS.get(difficulty)
+    if band is None:
+        return Verdict("unknown difficulty", "info", f"No target band for {difficulty!r}.")
+    parts, sides = _band_parts(metrics, band)
+    guard_parts, guards_hold = _guard_parts(guards or {})
+    sentence = f"{difficulty.capitalize()} band: " + "; ".join(parts + guard_parts) + "."
+    if sides <= {"inside"} and guards_hold:
         return Verdict(f"on target ({difficulty})", "good", sentence)
+    if sides <= {"inside"}:
+        return Verdict(f"off target ({difficulty})", "warn", sentence)
     side = "below" if "below" in sides else "above"
     return Verdict(f"{side} the {difficulty} band", "warn", sentence)
 
 
-def signal_verdict(metrics: Mapping[str, Any] | None, difficulty: str | None = None) -> Verdict:
+def signal_verdict(
+    metrics: Mapping[str, Any] | None,
+    difficulty: str | None = None,
+    guards: Mapping[str, Any] | None = None,
+) -> Verdict:
     """Return how strong the baseline model's signal is, in words and numbers.
 
     ``metrics`` are the history model's (``roc_auc``, ``average_precision``, ``ap_lift``,
     ``recall_at_*``, ``operating_points``); ``difficulty`` is the config's
-    ``fraud.difficulty`` when the realism has one (v3), else None.
+    ``fraud.difficulty`` when the realism has one (v3), else None; ``guards`` what
+    ``band_verdict`` checks beside the band.
     """
     if not metrics or metrics.get("ap_lift") is None:
         return Verdict("not measured", "info", "No model could be trained (see Baseline model).")
     if difficulty is not None:
-        return band_verdict(metrics, difficulty)
+        return band_verdict(metrics, difficulty, guards)
     lift = float(metrics["ap_lift"])
     word = lift_word(lift)
     point = metrics["operating_points"]["1pct"]
@@ -245,6 +281,7 @@ def next_steps(report: Mapping[str, Any], found: list[dict[str, Any]]) -> list[d
              "tolerance: fix those first.", "anchor": "problems"}
         )  # fmt: skip
     steps += _signal_steps(report)
+    steps += _label_steps(report)
     bursts = _plot_data(report, "bursts")
     if bursts and bursts.get("share_of_frauds_in_bursts") is not None:
         steps.append(
@@ -285,17 +322,50 @@ def _signal_steps(report: Mapping[str, Any]) -> list[dict[str, str]]:
     return steps
 
 
+def _label_steps(report: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Return v3's steps: how late labels arrive and what that costs, the hardest typology."""
+    latency, types = report.get("label_latency"), report.get("typologies")
+    if not latency or not types:
+        return []
+    text = (
+        f"Labels arrive late: {pct(latency['within_days']['7'])} of frauds are reported within "
+        f"7 days, {pct(latency['never'])} never."
+    )
+    diff = (report.get("observed_labels") or {}).get("difference")
+    if diff:
+        text += (
+            " Training on the labels known at go-live instead of the truth moves ROC AUC by "
+            f"{diff['roc_auc']:+.3f}."
+        )
+    steps = [{"text": text, "anchor": "typologies"}]
+    scored = [(t["recall_at_5pct_fpr"], name) for name, t in types.items()
+              if t.get("recall_at_5pct_fpr") is not None]  # fmt: skip
+    if scored:
+        recall, name = min(scored)
+        steps.append({"text": f"Hardest typology for the baseline: {name} (recall "
+                      f"{pct(recall)} at 5% FPR).", "anchor": "typologies"})  # fmt: skip
+    return steps
+
+
 def _plot_data(report: Mapping[str, Any], name: str) -> dict[str, Any] | None:
     entry = next((p for p in report["plots"] if p["name"] == name), None)
     return None if entry is None else entry.get("data")
 
 
-def verdicts(report: Mapping[str, Any], difficulty: str | None) -> dict[str, Any]:
-    """Return report.json's ``verdict``: the four verdicts, the problems and next steps."""
+def verdicts(
+    report: Mapping[str, Any], difficulty: str | None, realism: str | None = None
+) -> dict[str, Any]:
+    """Return report.json's ``verdict``: the four verdicts, the problems and next steps.
+
+    ``difficulty`` is v3's ``fraud.difficulty`` (None: not v3, or not known)."""
     found = problems(report)
+    signal = _leak_or_signal(report, difficulty)
+    if realism == "v3" and difficulty is None and signal.level.endswith("signal"):
+        note = " Not judged against a difficulty band: no fraud.difficulty given or recorded."
+        signal = Verdict(signal.level, signal.tone, signal.sentence + note)
     return {
         "fidelity": fidelity_verdict(report, found).to_dict(),
-        "signal": _leak_or_signal(report, difficulty).to_dict(),
+        "signal": signal.to_dict(),
         "leakage": leak_verdict(report["leakage"]).to_dict(),
         "catalogs": catalog_verdict(report.get("catalog_check"), found).to_dict(),
         "difficulty": difficulty,
@@ -313,7 +383,18 @@ def _leak_or_signal(report: Mapping[str, Any], difficulty: str | None) -> Verdic
         metrics = best_model(report["model"])
         auc = f" (model ROC AUC {sig(metrics['roc_auc'], 3)})" if metrics else ""
         return Verdict("leak", "bad", f"{leak.sentence} Any model learns that{auc}.")
-    return signal_verdict(best_model(report["model"]), difficulty)
+    return signal_verdict(best_model(report["model"]), difficulty, band_guards(report["model"]))
+
+
+def band_guards(model: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the band's guards as measured: the history model's ROC AUC gain over the raw
+    one, and the strongest single raw column on the baseline's split."""
+    models = model.get("models") or {}
+    gain = None
+    if "raw" in models and "raw_history" in models:
+        gain = models["raw_history"]["roc_auc"] - models["raw"]["roc_auc"]
+    singles = model.get("single_columns") or []
+    return {"history_gain": gain, "single_column": singles[0] if singles else None}
 
 
 def thresholds() -> dict[str, Any]:
@@ -326,6 +407,8 @@ def thresholds() -> dict[str, Any]:
     return {
         "lift_words": words,
         "leak_separation": WARN_SEPARATION,
+        "history_gain_min": HISTORY_GAIN_MIN,
+        "single_column_max": SINGLE_COLUMN_MAX,
         "difficulty_bands": {
             k: {m: list(b) for m, b in v.items()} for k, v in DIFFICULTY_BANDS.items()
         },

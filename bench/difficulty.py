@@ -1,6 +1,7 @@
 """Measure the difficulty levels: generate each, run the report's baseline on it, print.
 
-python -m bench.difficulty [--rows N] [--levels easy,medium,hard] [--seed N] [--set key=value]
+python -m bench.difficulty [--rows N] [--levels easy,medium,hard] [--seeds 1,2,3]
+                           [--set key=value ...] [--write]
 
 The baseline is the report's own model section (``report.model.baseline_model``: the
 practitioner's history features, the time split with a gap, raw vs raw+history on the labels
@@ -57,34 +58,79 @@ def measure(level: str, rows: int, overrides: dict[str, Any], seed: int) -> dict
     return out
 
 
+def _summary(level: str, seed: int, r: dict[str, Any]) -> dict[str, Any]:
+    """Return the numbers of one measurement that RESULTS.md shows."""
+    history, raw = r["models"]["raw_history"], r["models"]["raw"]
+    single = r["single_columns"][0]
+    return {
+        "level": level, "seed": seed, **{m: history[m] for m in SHORT},
+        "raw_auc": raw["roc_auc"], "single": (single["column"], single["separation"]),
+        "typologies": {
+            k: v["recall_at_5pct_fpr"] for k, v in (r.get("typology_recall") or {}).items()
+        },
+        "test_frauds": r["split"]["test_frauds"], "reported": r["reported_share"],
+    }  # fmt: skip
+
+
+def _table(rows: list[dict[str, Any]], total_rows: int) -> str:
+    """Return the Markdown of RESULTS.md's difficulty section."""
+    typologies = sorted({t for r in rows for t in r["typologies"]})
+    lines = [
+        f"`python -m bench.difficulty --write` ({total_rows:,} rows of the shipped config per"
+        " run; the report's practitioner baseline: history model trained on the labels known"
+        " at go-live, scored on the test window's truth). Recall per typology at 5% FPR.",
+        "",
+        "| level | seed | ROC AUC | AP / base rate | recall @1% FPR | recall @5% FPR"
+        " | raw ROC AUC | history adds | strongest raw column | test frauds | "
+        + " | ".join(typologies)
+        + " |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | "
+        + " | ".join("---:" for _ in typologies)
+        + " |",
+    ]
+    for r in rows:
+        rec = [r["typologies"].get(t) for t in typologies]
+        lines.append(
+            f"| {r['level']} | {r['seed']} | {r['roc_auc']:.3f} | {r['ap_lift']:.1f}x"
+            f" | {r['recall_at_1pct_fpr']:.2f} | {r['recall_at_5pct_fpr']:.2f}"
+            f" | {r['raw_auc']:.3f} | +{r['roc_auc'] - r['raw_auc']:.3f}"
+            f" | {r['single'][0]} {r['single'][1]:.3f} | {r['test_frauds']:,} | "
+            + " | ".join("-" if v is None else f"{v:.2f}" for v in rec)
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def _write(table: str) -> None:
+    """Replace the difficulty section of bench/RESULTS.md (between its markers)."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text("utf-8")
+    start, end = "<!-- difficulty:start -->", "<!-- difficulty:end -->"
+    if start not in text:
+        text = text.rstrip() + f"\n\n## Difficulty\n\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    path.write_text(head + start + "\n" + table + "\n" + end + rest.split(end, 1)[1], "utf-8")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--levels", default="easy,medium,hard")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--set", action="append", default=[])
+    parser.add_argument("--seeds", default="1,2,3", help="comma-separated seeds")
+    parser.add_argument("--set", action="append", default=[], help="config key=value")
+    parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     args = parser.parse_args()
     overrides = {k: yaml.safe_load(v) for k, v in (s.split("=", 1) for s in args.set)}
+    rows = []
     for level in args.levels.split(","):
-        r = measure(level, args.rows, overrides, args.seed)
-        short = {k: {m: round(v[m], 3) for m in SHORT} for k, v in r["models"].items()}
-        print(level, json.dumps(short))
-        print(
-            "  typologies",
-            {
-                k: (v["test_rows"], round(v["recall_at_5pct_fpr"] or 0.0, 2))
-                for k, v in (r.get("typology_recall") or {}).items()
-            },
-        )
-        print(
-            "  single",
-            [(c["column"], round(c["separation"], 3)) for c in r["single_columns"][:3]],
-            "reported",
-            round(r["reported_share"], 3),
-            r["seconds"],
-            "frauds",
-            r["split"]["test_frauds"],
-        )
+        for seed in (int(s) for s in args.seeds.split(",")):
+            r = _summary(level, seed, measure(level, args.rows, overrides, seed))
+            rows.append(r)
+            print(json.dumps(r), flush=True)
+    table = _table(rows, args.rows)
+    print(table)
+    if args.write:
+        _write(table)
 
 
 if __name__ == "__main__":

@@ -104,7 +104,6 @@ CASES: list[tuple[str, str, str | tuple[str, ...]]] = [
     ("output: {layout: csv}", "", "output.layout"),
     ("output: {partition_by: event_date}", "", "output.partition_by"),
     ("output: {partition_by: ingest_date}", "", "output.partition_by"),
-    ("report: true\noutput: {layout: parts, partition_by: event_date}", "", "report"),
     # --- v3: population, fraud and what v3 does not use ---------------------------------------
     ("population: {habit_strength: 1.5}", "", "population.habit_strength"),
     ("population: {countries: {US: -1}}", "", "population.countries"),

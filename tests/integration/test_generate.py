@@ -289,3 +289,22 @@ def test_every_file_records_its_provenance(tmp_path: Path, layout: str) -> None:
     }
     rebuilt = config_from_dict(info["config"])  # the recorded config rebuilds the run's config
     assert config_hash(rebuilt) == info["config_sha256"] == config_hash(cfg)
+
+
+def test_a_v3_file_records_its_population_and_fraud_knobs(tmp_path: Path) -> None:
+    base = {
+        "total_rows": 4_000, "num_workers": 1, "batch_size": 2_000, "seed": 3,
+        "temporal": {"start_date": "2025-03-01", "end_date": "2025-03-10"},
+        "catalog": {"num_customers": 400, "num_merchants": 60, "num_cards": 600},
+    }  # fmt: skip
+    easy = config_from_dict({**base, "out_dir": str(tmp_path), "fraud": {"difficulty": "easy"}})
+    hard = config_from_dict({**base, "out_dir": str(tmp_path), "fraud": {"difficulty": "hard"}})
+    assert config_hash(easy) != config_hash(hard)
+    info = json.loads(pl.read_parquet_metadata(generate_to_parquet(easy).path)["fraud_simulator"])
+    assert info["config"]["fraud"]["difficulty"] == "easy"
+    assert config_hash(config_from_dict(info["config"])) == info["config_sha256"]
+
+
+def test_a_dumped_v2_config_loads_back(tmp_path: Path) -> None:
+    cfg = small_config(tmp_path)
+    assert config_from_dict(cfg.model_dump(mode="json")) == cfg

@@ -40,8 +40,7 @@ def config_file(
     generated: tuple[GeneratorConfig, GenerationResult], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     path = tmp_path_factory.mktemp("cfg") / "config.yaml"
-    # JSON is YAML. v2's dump leaves out v3's sections, which a v2 config may not hold.
-    dumped = generated[0].model_dump(mode="json", exclude={"fraud", "population"})
+    dumped = generated[0].model_dump(mode="json")  # JSON is YAML
     path.write_text(json.dumps(dumped), "utf-8")
     return path
 

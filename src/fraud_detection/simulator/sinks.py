@@ -47,11 +47,17 @@ log = logging.getLogger("fraud_detection.simulator")
 # same data from 1 or 8 workers, local or dask, carries the same hash.
 DATA_KEYS = ("total_rows", "fraud_rate", "seed", "realism", "batch_size", "catalog", "temporal",
              "feature", "labeler")  # fmt: skip
+V3_KEYS = ("population", "fraud")  # v3 only: v1/v2 hashes stay what they were
+
+
+def data_keys(cfg: GeneratorConfig) -> set[str]:
+    """Return the config keys that decide the rows of ``cfg``'s realism."""
+    return {*DATA_KEYS, *(V3_KEYS if cfg.realism == "v3" else ())}
 
 
 def config_hash(cfg: GeneratorConfig) -> str:
     """Return the sha256 of the keys that decide the rows (end_date resolved)."""
-    data = cfg.model_dump(mode="json", include=set(DATA_KEYS))
+    data = cfg.model_dump(mode="json", include=data_keys(cfg))
     data["temporal"]["end_date"] = cfg.temporal.last_day.isoformat()
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -85,7 +91,7 @@ def provenance(
     rebuild the config and check the data against it; ``catalogs`` the sha256 of each catalog
     file the rows were drawn from.
     """
-    config = cfg.model_dump(mode="json", include={*DATA_KEYS, "output"})
+    config = cfg.model_dump(mode="json", include={*data_keys(cfg), "output"})
     config["temporal"]["end_date"] = cfg.temporal.last_day.isoformat()
     return {
         "format": 1,

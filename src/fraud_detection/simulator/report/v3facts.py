@@ -17,7 +17,7 @@ MIXES = MappingProxyType(
     {
         "easy": (0.20, 0.20, 0.25, 0.27, 0.08, 0.00),
         "medium": (0.12, 0.18, 0.18, 0.36, 0.04, 0.12),
-        "hard": (0.15, 0.15, 0.14, 0.24, 0.08, 0.24),
+        "hard": (0.15, 0.15, 0.14, 0.20, 0.08, 0.28),
     }
 )
 # A fraud is reported at most this many days after its episode's first fraudulent payment.

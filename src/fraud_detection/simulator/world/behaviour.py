@@ -169,12 +169,24 @@ def errands(
 
 
 def _paused(card: np.ndarray, times: np.ndarray, paused: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Return which rows fall in a pause of their card (``paused``: card, from, until)."""
     pcard, start, end = paused
+    near = (start < times.max()) & (end > times.min()) if times.size else start < start
+    pcard, start, end = pcard[near], start[near], end[near]
     hit = np.zeros(card.size, dtype=bool)
-    candidates = np.flatnonzero(np.isin(card, pcard))
-    for c, s, e in zip(pcard, start, end, strict=True):  # a handful of paused cards
-        rows = candidates[card[candidates] == c]
-        hit[rows] |= (times[rows] >= s) & (times[rows] < e)
+    if pcard.size == 0:
+        return hit
+    order = np.argsort(pcard, kind="stable")
+    pcard, start, end = pcard[order], start[order], end[order]
+    marked = np.zeros(max(int(card.max()), int(pcard.max())) + 1, dtype=bool)
+    marked[pcard] = True
+    candidates = np.flatnonzero(marked[card])  # a linear pass; few rows are candidates
+    first = np.searchsorted(pcard, card[candidates], side="left")
+    count = np.searchsorted(pcard, card[candidates], side="right") - first
+    for k in range(int(count.max()) if count.size else 0):  # pauses per card: almost always 1
+        has = count > k
+        rows, at = candidates[has], first[has] + k
+        hit[rows] |= (times[rows] >= start[at]) & (times[rows] < end[at])
     return hit
 
 

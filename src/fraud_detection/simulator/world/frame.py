@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from ..features import uuid4_array
 from ..reference import TYPOLOGIES
@@ -14,22 +15,22 @@ DATETIME = pl.Datetime("ns", "UTC")
 
 
 def _strings(
-    kind: np.ndarray, ref: np.ndarray, own: pl.Series, fresh: pl.Series, customers: int
+    kind: np.ndarray, ref: np.ndarray, own: pa.StringArray, fresh: pa.Array, customers: int
 ) -> pl.Series:
     """Return a string column gathered from the customers' values and the fresh ones.
 
     ``own`` holds one value per customer (for devices and agents: then each customer's next
-    device, then their second device).
+    device, then their second device); ``fresh`` follows it in one Arrow gather (concatenating
+    copies the customers' strings, a few MB: cheaper than two gathers and a zip).
     """
     pos = np.where(kind == NEXT, customers + ref, ref)
     pos = np.where(kind == SECOND, 2 * customers + ref, pos)
-    is_fresh = kind == FRESH
-    # Two gathers, not one over [own, fresh]: concatenating copies every customer's string.
-    mine = own.gather(np.where(is_fresh | (kind == NONE), 0, pos))
-    if fresh.len():
-        theirs = fresh.cast(pl.String).gather(np.where(is_fresh, ref, 0))
-        mine = mine.zip_with(pl.Series(~is_fresh), theirs)
-    return mine.set(pl.Series(kind == NONE), None)
+    pos = np.where(kind == FRESH, len(own) + ref, pos)
+    pool = pa.concat_arrays([own, fresh.cast(pa.string())]) if len(fresh) else own
+    taken = pool.take(pa.array(pos, mask=kind == NONE))
+    out = pl.from_arrow(taken)
+    assert isinstance(out, pl.Series)
+    return out
 
 
 def to_frame(
@@ -67,19 +68,17 @@ def _session_columns(
 ) -> dict[str, pl.Series]:
     """Return device_type, device_id, ip_address and user_agent."""
     cust = pop.customers
-    pool = pl.Series(user_agents, dtype=pl.String)
+    pool = pa.array(user_agents, pa.string())
     return {
         "device_type": pl.Series(pop.device_types, dtype=pl.String).gather(rows.device_type),
         "device_id": _strings(
             rows.device_kind,
             rows.device_ref,
             cust.devices,
-            pl.Series(rows.fresh_devices),
+            rows.fresh_devices,
             cust.size,
         ),
-        "ip_address": _strings(
-            rows.ip_kind, rows.ip_ref, cust.ips, pl.Series(rows.fresh_ips), cust.size
-        ),
+        "ip_address": _strings(rows.ip_kind, rows.ip_ref, cust.ips, rows.fresh_ips, cust.size),
         "user_agent": _strings(
             rows.device_kind,
             np.where(rows.device_kind == FRESH, rows.agent, rows.device_ref),

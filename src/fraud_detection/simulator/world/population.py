@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from ..catalog import currency_of
 from ..config import GeneratorConfig
@@ -64,11 +66,11 @@ class Customers:
     online_share: np.ndarray
     device_type: np.ndarray  # index into the configured device types
     next_device_at: np.ndarray  # ns, NEVER when the customer keeps one device
-    devices: pl.Series  # usual device ids, then the next devices', then the second devices'
-    agents: pl.Series  # the user agents of the same devices
+    devices: pa.StringArray  # usual device ids, then the next devices', then the second ones'
+    agents: pa.StringArray  # the user agents of the same devices
     second_type: np.ndarray  # device type of the second device, -1 when none
     housemate: np.ndarray  # another customer of the same household, -1 when alone
-    ips: pl.Series
+    ips: pa.StringArray
     habits: Groups  # customer -> habitual merchants by visit share
     cards: Groups  # customer -> their cards by activity
     primary_card: np.ndarray  # the customer's busiest card
@@ -143,6 +145,13 @@ class Subscriptions:
     amount: np.ndarray
     day: np.ndarray  # day of month, 1..28
     minute: np.ndarray  # minute of the merchant's local day
+
+    @cached_property
+    def by_day(self) -> list[np.ndarray]:
+        """Return, for day of month 1..28 (index 0 unused), the subscriptions billing on it."""
+        order = np.argsort(self.day, kind="stable")
+        bounds = np.searchsorted(self.day[order], np.arange(30))
+        return [order[bounds[d] : bounds[d + 1]] for d in range(29)]
 
 
 @dataclass(frozen=True)
@@ -271,12 +280,12 @@ def _customers(
         online_share=frame["online_share"].to_numpy(),
         device_type=frame["device_type"].replace_strict(types, return_dtype=pl.Int8).to_numpy(),
         next_device_at=_ns(frame["new_device_at"]),
-        devices=pl.concat([frame[f"{k}device_id"] for k in ("", "new_", "second_")]),
-        agents=pl.concat([frame[f"{k}user_agent"] for k in ("", "new_", "second_")]),
+        devices=_strings([frame[f"{k}device_id"] for k in ("", "new_", "second_")]),
+        agents=_strings([frame[f"{k}user_agent"] for k in ("", "new_", "second_")]),
         second_type=frame["second_device_type"]
         .replace_strict(types, default=-1, return_dtype=pl.Int8)
         .to_numpy(),
-        ips=frame["ip_address"],
+        ips=_strings([frame["ip_address"]]),
         housemate=_housemates(frame["household_id"].to_numpy() - 1),
         habits=_habits(frame, merchants),
         cards=Groups.build(owner, np.arange(owner.size), cards.weight, n),
@@ -314,3 +323,9 @@ def _subscriptions(frame: pl.DataFrame, merchants: pl.DataFrame) -> Subscription
         day=frame["sub_days"].explode().drop_nulls().to_numpy().astype(np.int64),
         minute=frame["sub_minutes"].explode().drop_nulls().to_numpy().astype(np.int64),
     )
+
+
+def _strings(parts: list[pl.Series]) -> pa.StringArray:
+    """Return string columns end to end as one Arrow array (what chunks gather from)."""
+    out = pl.concat(parts).to_arrow().cast(pa.string())
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out

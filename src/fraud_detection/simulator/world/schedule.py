@@ -16,20 +16,12 @@ from .rows import ECOM, MERCHANT, NONE, ONLINE, Rows
 NS_PER_MINUTE = 60_000_000_000
 
 
-def _by_day(pop: Population) -> list[np.ndarray]:
-    """Return, for day of month 1..28 (index 0 unused), the subscriptions billing on it."""
-    day = pop.subscriptions.day
-    order = np.argsort(day, kind="stable")
-    bounds = np.searchsorted(day[order], np.arange(30))
-    return [order[bounds[d] : bounds[d + 1]] for d in range(29)]
-
-
 def occurrences(pop: Population, start_ns: int, end_ns: int) -> tuple[np.ndarray, np.ndarray]:
     """Return (subscription index, billing time) of every bill in [start_ns, end_ns)."""
     subs = pop.subscriptions
     if subs.owner.size == 0 or end_ns <= start_ns:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    by_day = _by_day(pop)
+    by_day = subs.by_day
     first_day = (start_ns - NS_PER_DAY) // NS_PER_DAY  # local night can be the UTC day before
     last_day = end_ns // NS_PER_DAY + 1
     midnights = np.arange(first_day, last_day + 1, dtype=np.int64) * NS_PER_DAY

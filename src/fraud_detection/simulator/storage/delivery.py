@@ -23,7 +23,7 @@ log = logging.getLogger("fraud_detection.simulator")
 
 
 def upload_outputs(cfg: GeneratorConfig, result: GenerationResult) -> list[str]:
-    """Return the ``s3://`` URLs of the uploaded transactions and (v2) catalogs.
+    """Return the ``s3://`` URLs of the uploaded transactions and (v2, v3) catalogs.
 
     Transactions go to ``{prefix/}payments/year=YYYY/month=MM/{name}`` in the raw bucket (a
     parts directory file by file, then its manifest to ``{prefix/}manifests/``), catalogs to

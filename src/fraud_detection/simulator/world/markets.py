@@ -51,10 +51,13 @@ class Groups:
         start = self.ptr[group[again]]
         size = self.size()[group[again]]
         offset = (u[again] * size).astype(np.int64)
-        for step in range(1, int(size.max(initial=1))):
+        step = 1
+        while again.size and step < int(size.max()):  # rows left, and members to try
             candidate = self.members[start + (offset + step) % np.maximum(size, 1)]
-            take = ~avoid[candidate] & avoid[out[again]]
+            take = ~avoid[candidate] & (step < size)
             out[again[take]] = candidate[take]
+            again, start, size, offset = (a[~take] for a in (again, start, size, offset))
+            step += 1
         return out
 
     def sample(self, group: np.ndarray, u: np.ndarray) -> np.ndarray:

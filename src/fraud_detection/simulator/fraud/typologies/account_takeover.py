@@ -27,8 +27,8 @@ from .base import (
     by_weight,
     choose,
     daytime_at,
+    draw_episodes,
     expand,
-    fill,
     foreign_market,
     local_daytime,
     make_rows,
@@ -36,7 +36,6 @@ from .base import (
     online_entry,
     population_device_types,
     random_days,
-    stealthy_rows,
     victims,
     victims_online_merchant,
 )
@@ -49,9 +48,8 @@ class AccountTakeover(Typology):
     name = "account_takeover"
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
-        m, pace = ctx.params.mimicry, ctx.params.pace
-        drawn = fill(quota, lambda k: stealthy_rows(rng, k, m, (1, 7), (2, 9)))
-        rows, stealthy = drawn[:, 0], drawn[:, 1] > 0
+        pace = ctx.params.pace
+        rows, stealthy = draw_episodes(ctx, quota, rng, (1, 7), (2, 9))
         n = rows.size
         hours = np.where(stealthy, rng.uniform(72, 504, n), rng.uniform(1, 72, n)) / pace
         online = ctx.pop.customers.online_share[ctx.pop.cards.owner] > 0.05

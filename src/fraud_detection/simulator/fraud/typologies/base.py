@@ -18,7 +18,7 @@ import pyarrow as pa
 from ...config import GeneratorConfig
 from ...features import ipv4_from_words, uuid4_from_words
 from ...world import mcc
-from ...world.behaviour import AgentFamilies
+from ...world.behaviour import AgentFamilies, Sessions
 from ...world.population import NS_PER_DAY, Population
 from ...world.rows import ECOM, FRESH, NEXT, NONE, ONLINE, USUAL, Rows
 from ..draws import Hashed
@@ -185,30 +185,16 @@ def by_weight(pool: np.ndarray, weight: np.ndarray, u: np.ndarray) -> np.ndarray
     return pool[np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), pool.size - 1)]
 
 
-@dataclass(frozen=True)
-class Session:
-    """Device/IP/user-agent columns for some rows, with their fresh strings."""
-
-    device_type: np.ndarray
-    device_kind: np.ndarray
-    device_ref: np.ndarray
-    ip_kind: np.ndarray
-    ip_ref: np.ndarray
-    agent: np.ndarray
-    fresh_devices: pa.StringArray
-    fresh_ips: pa.StringArray
-
-
 def own_session(
     ctx: Context, customer: np.ndarray, times: np.ndarray, channel: np.ndarray
-) -> Session:
+) -> Sessions:
     """Return the customer's own session: their device and usual IP online, a terminal else."""
     pop = ctx.pop
     n = customer.size
     online = channel == ONLINE
     upgraded = times >= pop.customers.next_device_at[customer]
     kind = np.where(online, np.where(upgraded, NEXT, USUAL), NONE).astype(np.int8)
-    return Session(
+    return Sessions(
         terminal_types(pop, channel, pop.customers.device_type[customer]),
         kind, customer.astype(np.int64), np.where(online, USUAL, NONE).astype(np.int8),
         customer.astype(np.int64), np.full(n, -1, np.int64), no_strings(), no_strings(),
@@ -217,7 +203,7 @@ def own_session(
 
 def attacker_session(
     ctx: Context, key: np.ndarray, device_type: np.ndarray, online: np.ndarray
-) -> Session:
+) -> Sessions:
     """Return a fraudster's session per row: one device, IP and user agent per distinct ``key``
     (an attack, an episode or a row), derived from the key so every chunk gets the same
     strings; ``device_type`` (constant within a key) picks the user agent's family."""
@@ -229,7 +215,7 @@ def attacker_session(
     agent = ctx.families.pick(device_type, words.random()[ref])
     kind = np.where(online, FRESH, NONE).astype(np.int8)
     channel = np.where(online, ONLINE, 1)
-    return Session(
+    return Sessions(
         terminal_types(ctx.pop, channel, device_type), kind, ref.astype(np.int64), kind.copy(),
         ref.astype(np.int64), np.where(online, agent, -1), devices, ips,
     )  # fmt: skip
@@ -246,7 +232,7 @@ def terminal_types(pop: Population, channel: np.ndarray, own_type: np.ndarray) -
 
 def make_rows(
     ctx: Context, rows: RowTimes, ids: np.ndarray, card: np.ndarray, merchant: np.ndarray,
-    channel: np.ndarray, entry: np.ndarray, amount: np.ndarray, session: Session,
+    channel: np.ndarray, entry: np.ndarray, amount: np.ndarray, session: Sessions,
     place: tuple[np.ndarray, np.ndarray, np.ndarray], typology: int,
 ) -> Rows:  # fmt: skip
     """Return ``Rows`` for episode rows (labels per ``rows.fraud``; reported set later).
@@ -391,6 +377,16 @@ def fill_each(quotas: np.ndarray, draw: Callable[[int], np.ndarray]) -> np.ndarr
     owner = np.repeat(np.arange(quotas.size), np.diff(np.r_[0, ends]))
     kept = batch[: ends[-1]] if quotas.size else batch[:0]
     return np.column_stack([kept, owner])
+
+
+def draw_episodes(
+    ctx: Context, quota: int, rng: np.random.Generator, straight: tuple[int, int],
+    stealthy: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Return (rows, imitating) per episode, enough episodes for ``quota`` fraud rows: an
+    episode imitates its victim with probability ``mimicry`` (see ``stealthy_rows``)."""
+    drawn = fill(quota, lambda k: stealthy_rows(rng, k, ctx.params.mimicry, straight, stealthy))
+    return drawn[:, 0], drawn[:, 1] > 0
 
 
 def stealthy_rows(

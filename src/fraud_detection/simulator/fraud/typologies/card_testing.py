@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...reference import TYPOLOGIES
-from ...world.behaviour import amounts
+from ...world.behaviour import Sessions, amounts
 from ...world.population import NS_PER_DAY
 from ...world.rows import Rows
 from .base import (
@@ -23,7 +23,6 @@ from .base import (
     Context,
     Planned,
     RowTimes,
-    Session,
     Typology,
     at_home,
     at_market,
@@ -147,7 +146,7 @@ class CardTesting(Typology):
     def _session(
         self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray, test: np.ndarray,
         stealthy: np.ndarray, owner: np.ndarray,
-    ) -> Session:  # fmt: skip
+    ) -> Sessions:  # fmt: skip
         """The bot's device and IP for tests, the crew's for cash-outs (one per card when
         imitating); a desktop unless imitating the victim's device type."""
         group = plan.group[rows.episode]

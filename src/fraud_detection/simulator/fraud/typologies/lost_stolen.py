@@ -23,13 +23,12 @@ from .base import (
     RowTimes,
     Typology,
     at_merchant,
+    draw_episodes,
     expand,
-    fill,
     local_daytime,
     make_rows,
     own_session,
     random_days,
-    stealthy_rows,
     victims,
 )
 
@@ -43,9 +42,8 @@ class LostStolen(Typology):
     name = "lost_stolen"
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
-        m, pace = ctx.params.mimicry, ctx.params.pace
-        drawn = fill(quota, lambda k: stealthy_rows(rng, k, m, (3, 16), (2, 7)))
-        rows, stealthy = drawn[:, 0], drawn[:, 1] > 0
+        pace = ctx.params.pace
+        rows, stealthy = draw_episodes(ctx, quota, rng, (3, 16), (2, 7))
         n = rows.size
         delay = rng.uniform(5, 120, n) * NS_PER_MINUTE / pace
         hours = np.where(stealthy, rng.uniform(24, 72, n), rng.uniform(1, 12, n)) / pace

@@ -77,10 +77,12 @@ def run_cli(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
             proc.communicate()
 
 
-def _big_config(tmp_path: Path, **overrides: object) -> tuple[Path, Path]:
+def _big_config(
+    tmp_path: Path, total_rows: int = 3_000_000, **overrides: object
+) -> tuple[Path, Path]:
     out = tmp_path / "out"
     data = small_config_dict(
-        out, total_rows=3_000_000, batch_size=50_000, num_workers=2, **overrides
+        out, total_rows=total_rows, batch_size=50_000, num_workers=2, **overrides
     )
     return write_yaml(tmp_path / "big.yaml", data), out
 
@@ -98,6 +100,13 @@ def _workers(proc: subprocess.Popen[str]) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             continue
     return found
+
+
+def _sigint_blocked(process: psutil.Process) -> bool:
+    """Whether SIGINT is in the process's (main thread's) blocked mask (Linux /proc)."""
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    (mask,) = [line.split()[1] for line in status.splitlines() if line.startswith("SigBlk:")]
+    return bool(int(mask, 16) & (1 << (signal.SIGINT - 1)))
 
 
 def _finish(proc: subprocess.Popen[str]) -> tuple[int, str, float]:
@@ -138,6 +147,7 @@ def test_a_signal_to_the_process_group_ends_the_run_cleanly(
     proc = run_cli(config)
     _wait_until(lambda: len(_workers(proc)) == 2 and bool(_staged_chunks(out)), proc, "chunks")
     children = _descendants(proc)
+    assert all(_sigint_blocked(worker) for worker in _workers(proc))
     for sig in signals:
         os.killpg(proc.pid, sig)  # what a terminal does: the whole group
         time.sleep(0.05)
@@ -156,6 +166,8 @@ def test_ctrl_c_ends_a_dask_run_too(
     proc = run_cli(config)
     _wait_until(lambda: len(_workers(proc)) == 2 and bool(_staged_chunks(out)), proc, "chunks")
     children = _descendants(proc)
+    # Started with SIGINT blocked, so the handler Polars installs on import never runs.
+    assert all(_sigint_blocked(worker) for worker in _workers(proc))
     os.killpg(proc.pid, signal.SIGINT)
     returncode, stderr, seconds = _finish(proc)
     assert returncode == 130, stderr
@@ -217,7 +229,8 @@ def test_after_kill_9_a_rerun_cleans_up_and_globs_read_only_the_dataset(
 def test_a_live_runs_staging_is_left_alone(
     tmp_path: Path, run_cli: Callable[[Path], subprocess.Popen[str]]
 ) -> None:
-    config, out = _big_config(tmp_path)
+    # Long enough that it is still running when the second run ends on a busy machine.
+    config, out = _big_config(tmp_path, total_rows=50_000_000)
     proc = run_cli(config)
     _wait_until(lambda: bool(_staged_chunks(out)), proc, "chunks")
     (live,) = (out / ".staging").iterdir()
@@ -225,6 +238,7 @@ def test_a_live_runs_staging_is_left_alone(
     other = _run_to_end(small)
     assert other.returncode == 0, other.stderr
     assert "Removed the staging" not in other.stderr
-    assert live.is_dir() and proc.poll() is None  # the first run goes on, its files intact
+    assert proc.poll() is None, "the first run ended before the second one"
+    assert live.is_dir()  # the first run goes on, its files intact
     os.killpg(proc.pid, signal.SIGINT)
     assert _finish(proc)[0] == 130

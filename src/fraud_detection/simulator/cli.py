@@ -9,17 +9,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import logging
-import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from .config import GeneratorConfig, load_config
 from .errors import ConfigError, S3UploadError, SimulatorError, Terminated
 from .realism import REALISMS
+from .signals import received, signals_end_the_run
 from .version import __version__
 
 log = logging.getLogger("fraud_detection.simulator")
@@ -127,29 +124,22 @@ def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
     return EXIT_OK
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
+def _warnings_of_distributed(record: logging.LogRecord) -> bool:
+    """Drop ``distributed``'s records below WARNING (without --log-level DEBUG), and once the
+    run is interrupted, all of them and asyncio's.
 
-
-@contextmanager
-def _sigterm_ends_the_run() -> Iterator[None]:
-    """While the CLI runs, SIGTERM raises ``Terminated`` (cleaned up like Ctrl-C, exit 143).
-
-    Only the CLI installs it: a library caller (Airflow, a notebook) keeps its own handlers.
+    A LocalCluster logs every worker's start and stop at INFO; as a run is interrupted, its
+    workers and connections close under it, which it logs with tracebacks. A filter, not a
+    logger level: importing ``distributed`` resets its loggers' levels.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    if record.name.startswith("distributed"):
+        return record.levelno >= logging.WARNING and not received()
+    return not (record.name == "asyncio" and received())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the generator CLI; return the process exit code."""
-    with _sigterm_ends_the_run():
+    with signals_end_the_run():
         try:
             return _main(argv)
         except Terminated:  # arrived while an earlier signal was being handled
@@ -166,6 +156,8 @@ def _main(argv: Sequence[str] | None) -> int:  # long: one except per exit code,
     logging.getLogger("fraud_detection").setLevel(level)
     if level > logging.DEBUG:  # botocore logs credential and endpoint discovery at INFO
         logging.getLogger("botocore").setLevel(logging.WARNING)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_warnings_of_distributed)  # added once: it is the same function
     log.debug("Arguments: %s", vars(args))
     try:
         cfg = load_config(args.config, _overrides(args))

@@ -13,10 +13,12 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from multiprocessing import resource_tracker
 from typing import Protocol
 
 from ..config import GeneratorConfig
 from ..plan import ChunkPlan
+from ..signals import raise_if_received
 from .tasks import ChunkResult, Output, WorldSource, run_chunk
 
 TaskArgs = tuple[ChunkPlan, GeneratorConfig, WorldSource, Output]
@@ -77,10 +79,12 @@ class Engine:
                 break
         while pending:
             result = pending.popleft().result()
+            raise_if_received()  # a signal whose exception Python swallowed
             nxt = next(todo, None)
             if nxt is not None:
                 pending.append(self.submit((nxt, cfg, source, output)))
             yield result
+        raise_if_received()  # the caller commits next
 
 
 class _Deferred:
@@ -115,18 +119,25 @@ def single_threaded_polars() -> Iterator[None]:
 
 
 @contextmanager
-def workers_ignore_sigint() -> Iterator[None]:
-    """Start workers with SIGINT ignored from their first instruction (an ignored signal stays
-    ignored across exec), so a Ctrl-C during their start-up does not kill them with a
-    traceback. Meanwhile the driver blocks SIGINT rather than ignoring it: Linux keeps a
-    blocked signal pending, and it is delivered to the driver's handler afterwards."""
+def workers_block_sigint() -> Iterator[None]:
+    """Start workers with SIGINT blocked, so that a Ctrl-C (sent by a terminal to the whole
+    process group) is the driver's alone: the driver stops the workers itself.
+
+    A child inherits the blocked mask of the thread that starts it, through fork and exec, and
+    keeps it: Python does not unblock it, and a handler Polars installs on import never runs.
+    A Dask LocalCluster's event loop thread, started here, inherits it too and passes it on to
+    every worker its nannies start or restart. Blocking, not ignoring: while SIGINT is ignored
+    the driver would lose a Ctrl-C that reached another of its threads (Polars' pool); blocked
+    in this thread, it is handled when unblocked, or by the handler right away.
+    """
     if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be changed from the main thread
+        yield  # a library caller's thread: the workers ignore SIGINT once started instead
         return
+    # Starting multiprocessing's resource tracker unblocks SIGINT in the thread that starts it
+    # (the first worker's start would): start it first.
+    resource_tracker.ensure_running()
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)

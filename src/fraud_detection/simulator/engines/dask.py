@@ -15,7 +15,7 @@ from .base import (
     TaskArgs,
     capped_workers,
     single_threaded_polars,
-    workers_ignore_sigint,
+    workers_block_sigint,
 )
 from .tasks import run_chunk
 
@@ -26,7 +26,10 @@ log = logging.getLogger("fraud_detection.simulator")
 def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
     """Yield a ``distributed.Client``: to ``dask.scheduler_address``, else a new LocalCluster."""
     try:
-        from distributed import Client, LocalCluster
+        # Importing distributed starts threads that later start the workers: they must be
+        # started with SIGINT blocked (see ``workers_block_sigint``).
+        with workers_block_sigint():
+            from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - the config validator checks this first
         raise ConfigError(
             "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
@@ -43,7 +46,7 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             log.info("Dask: connected to %s", address)
         else:
             workers = capped_workers(cfg.num_workers)
-            with single_threaded_polars(), workers_ignore_sigint():
+            with single_threaded_polars(), workers_block_sigint():
                 cluster = LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,
@@ -53,6 +56,9 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
                 )
             stack.enter_context(cluster)
             client = Client(cluster)
+            from .dask_workers import IgnoreSigint
+
+            client.register_plugin(IgnoreSigint())
             log.info("Dask: started a LocalCluster with %d workers", workers)
         stack.enter_context(client)
         yield client

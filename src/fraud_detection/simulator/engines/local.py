@@ -6,8 +6,9 @@ Here the driver waits on every busy worker's pipe and every worker's process sen
 so a worker that dies ends the run with one line naming it (``WorkerDiedError``), and leaving
 the engine, however (an interrupt included), terminates every worker within a few seconds.
 
-Workers ignore SIGINT: a Ctrl-C in a terminal reaches the whole process group, and only the
-driver acts on it, by stopping the workers itself.
+Workers never act on SIGINT (they start with it blocked, see ``workers_block_sigint``): a Ctrl-C
+in a terminal reaches the whole process group, and only the driver acts on it, by stopping the
+workers itself.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from ..config import GeneratorConfig
 from ..errors import WorkerDiedError
-from .base import Engine, Pending, TaskArgs, single_threaded_polars, workers_ignore_sigint
+from .base import Engine, Pending, TaskArgs, single_threaded_polars, workers_block_sigint
 from .tasks import ChunkResult, run_chunk
 
 # How long a worker gets to exit on SIGTERM before it is killed.
@@ -34,7 +35,7 @@ POLL_S = 0.5
 
 def _serve(conn: Connection) -> None:
     """A worker's life: run the chunks the driver sends until it sends None or goes away."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # already so when started by the CLI
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # for a pool a caller's thread started
     while True:
         try:
             task = conn.recv()
@@ -97,7 +98,7 @@ class WorkerPool(Engine):
         self._done: dict[int, tuple[str, Any]] = {}
         self._next = 0
         try:
-            with single_threaded_polars(), workers_ignore_sigint():
+            with single_threaded_polars(), workers_block_sigint():
                 for number in range(workers):
                     self.workers.append(_Worker(number, ctx))
         except BaseException:

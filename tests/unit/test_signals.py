@@ -5,11 +5,14 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 
 from fraud_detection.simulator.errors import Terminated
 from fraud_detection.simulator.signals import raise_if_received, received, signals_end_the_run
+from tests.conftest import REPO
 
 
 class _SignalsItselfWhenCollected:
@@ -47,3 +50,37 @@ def test_the_handlers_are_put_back_and_a_new_run_starts_clean() -> None:
     with signals_end_the_run():
         assert not received()
         raise_if_received()  # nothing recorded: returns
+
+
+def test_a_second_signal_lets_the_clean_up_finish() -> None:
+    with signals_end_the_run():
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(1000))
+        os.kill(os.getpid(), signal.SIGINT)  # during the clean-up: recorded, not raised
+        sum(range(1000))
+        assert received()
+
+
+def test_a_signal_once_the_clean_up_is_slow_exits_at_once() -> None:
+    script = """
+import os, signal, sys, time
+from fraud_detection.simulator import signals
+signals.FORCE_AFTER_S = 0.1
+with signals.signals_end_the_run():
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(1000))
+    except KeyboardInterrupt:
+        time.sleep(0.2)  # a clean-up that takes too long
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(1000))
+print("not reached")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )  # fmt: skip
+    assert done.returncode == 143, done.stderr
+    assert "not reached" not in done.stdout
+    assert "the next run in this out_dir removes what this one staged" in done.stderr

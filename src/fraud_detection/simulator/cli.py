@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from .config import GeneratorConfig, load_config
 from .errors import ConfigError, S3UploadError, SimulatorError, Terminated
 from .realism import REALISMS
-from .signals import received, signals_end_the_run
+from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, received, signals_end_the_run
 from .version import __version__
 
 log = logging.getLogger("fraud_detection.simulator")
@@ -24,8 +24,6 @@ log = logging.getLogger("fraud_detection.simulator")
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_S3 = 2
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a process it killed
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

@@ -12,16 +12,29 @@ Only the CLI installs these handlers: a library caller (Airflow, a notebook) kee
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 from .errors import Terminated
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a process it killed
+
+# A second Ctrl-C or SIGTERM while the run cleans up (stopping workers, removing its staging:
+# measured well under a second) is recorded, not raised, so that the clean-up finishes. Once
+# the clean-up has taken longer than this, another one exits at once; the next run in the
+# out_dir removes the staging this one left (it belonged to a dead run then).
+FORCE_AFTER_S = 5.0
+
 _received: list[type[KeyboardInterrupt]] = []
+_first_at: list[float] = []
 
 
 def received() -> bool:
@@ -35,27 +48,33 @@ def raise_if_received() -> None:
         raise _received[0]()
 
 
-def _on_sigint(signum: int, frame: FrameType | None) -> None:
-    _received.append(KeyboardInterrupt)
-    raise KeyboardInterrupt()
+def _handler(raised: type[KeyboardInterrupt], exit_code: int) -> Callable[[int, Any], None]:
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if not _received:
+            _received.append(raised)
+            _first_at[:] = [time.monotonic()]
+            raise raised()
+        _received.append(raised)
+        if time.monotonic() - _first_at[0] > FORCE_AFTER_S:
+            os.write(2, b"Exiting now: the next run in this out_dir removes what this one staged\n")
+            os._exit(exit_code)
 
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    _received.append(Terminated)
-    raise Terminated()
+    return handle
 
 
 @contextmanager
 def signals_end_the_run() -> Iterator[None]:
     """While the CLI runs: Ctrl-C raises ``KeyboardInterrupt`` (exit 130) and SIGTERM raises
-    ``Terminated`` (cleaned up like Ctrl-C, exit 143), and each is remembered."""
+    ``Terminated`` (cleaned up like Ctrl-C, exit 143), and each is remembered; a later one lets
+    the clean-up finish (see ``FORCE_AFTER_S``)."""
     if threading.current_thread() is not threading.main_thread():
         yield  # handlers can only be set from the main thread
         return
     _received.clear()
+    _first_at.clear()
     previous = {
-        signal.SIGINT: signal.signal(signal.SIGINT, _on_sigint),
-        signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm),
+        signal.SIGINT: signal.signal(signal.SIGINT, _handler(KeyboardInterrupt, EXIT_INTERRUPTED)),
+        signal.SIGTERM: signal.signal(signal.SIGTERM, _handler(Terminated, EXIT_TERMINATED)),
     }
     hook = sys.unraisablehook
 

@@ -7,7 +7,8 @@ imitate their victim. All of it is vectorised over rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -34,6 +35,7 @@ from .rows import (
     SECOND,
     USUAL,
     Rows,
+    unlabelled,
 )
 
 SLOT_MINUTES = 15
@@ -265,6 +267,10 @@ class Sessions:
     fresh_devices: pa.StringArray
     fresh_ips: pa.StringArray
 
+    def columns(self) -> dict[str, Any]:
+        """Return these as ``Rows`` keywords (the names are the same)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
 
 def sessions(
     pop: Population, customer: np.ndarray, times: np.ndarray, channel: np.ndarray,
@@ -430,10 +436,6 @@ def everyday(
     n = times.size
     return Rows(
         time=times, card=card, customer=customer, merchant=merchant, channel=channel,
-        entry=entry, amount=amount, device_type=sess.device_type, device_kind=sess.device_kind,
-        device_ref=sess.device_ref, ip_kind=sess.ip_kind, ip_ref=sess.ip_ref, agent=sess.agent,
-        latitude=lat, longitude=lon, offset=offset, recurring=np.zeros(n, dtype=bool),
-        label=np.zeros(n, dtype=bool), fraud_type=np.full(n, -1, dtype=np.int8),
-        episode=np.full(n, -1, dtype=np.int64), reported=np.full(n, -1, dtype=np.int64),
-        fresh_devices=sess.fresh_devices, fresh_ips=sess.fresh_ips,
+        entry=entry, amount=amount, **sess.columns(), latitude=lat, longitude=lon,
+        offset=offset, recurring=np.zeros(n, dtype=bool), **unlabelled(n),
     )  # fmt: skip

@@ -67,12 +67,7 @@ class Rows:
 
     def take(self, index: np.ndarray) -> Rows:
         """Return the rows at ``index`` (fresh strings are kept whole; refs stay valid)."""
-        columns = {
-            f.name: getattr(self, f.name)[index]
-            for f in fields(self)
-            if f.name not in ("fresh_devices", "fresh_ips")
-        }
-        return replace(self, **columns)
+        return replace(self, **{name: getattr(self, name)[index] for name in _ARRAYS})
 
 
 _ARRAYS = tuple(f.name for f in fields(Rows) if f.name not in ("fresh_devices", "fresh_ips"))
@@ -92,6 +87,16 @@ def concat(parts: list[Rows]) -> Rows:
     devices = pa.concat_arrays([p.fresh_devices.cast(pa.string()) for p in parts])
     ips = pa.concat_arrays([p.fresh_ips.cast(pa.string()) for p in parts])
     return Rows(**columns, fresh_devices=devices, fresh_ips=ips)
+
+
+def unlabelled(n: int) -> dict[str, np.ndarray]:
+    """Return the label columns of ``n`` legitimate rows (``Rows`` keywords)."""
+    return {
+        "label": np.zeros(n, dtype=bool),
+        "fraud_type": np.full(n, -1, np.int8),
+        "episode": np.full(n, -1, np.int64),
+        "reported": np.full(n, -1, np.int64),
+    }
 
 
 def empty() -> Rows:

@@ -11,7 +11,7 @@ import polars as pl
 import pyarrow as pa
 
 from .population import NS_PER_DAY, Population
-from .rows import ECOM, MERCHANT, NONE, ONLINE, Rows
+from .rows import ECOM, MERCHANT, NONE, ONLINE, Rows, unlabelled
 
 NS_PER_MINUTE = 60_000_000_000
 
@@ -61,8 +61,6 @@ def subscription_rows(pop: Population, idx: np.ndarray, times: np.ndarray) -> Ro
         device_kind=np.full(n, NONE, np.int8), device_ref=owner, ip_kind=np.full(n, NONE, np.int8),
         ip_ref=owner, agent=np.full(n, -1, np.int64), latitude=cust.latitude[owner],
         longitude=cust.longitude[owner], offset=pop.clock.offsets.at(zone, times),
-        recurring=np.ones(n, dtype=bool), label=np.zeros(n, dtype=bool),
-        fraud_type=np.full(n, -1, np.int8), episode=np.full(n, -1, np.int64),
-        reported=np.full(n, -1, np.int64),
+        recurring=np.ones(n, dtype=bool), **unlabelled(n),
         fresh_devices=pa.array([], pa.string()), fresh_ips=pa.array([], pa.string()),
     )  # fmt: skip

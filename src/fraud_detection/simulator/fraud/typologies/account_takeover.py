@@ -28,10 +28,10 @@ from .base import (
     choose,
     daytime_at,
     draw_episodes,
-    expand,
     foreign_market,
     local_daytime,
     make_rows,
+    natural_rows,
     of_role,
     online_entry,
     population_device_types,
@@ -65,9 +65,7 @@ class AccountTakeover(Typology):
         return Planned(card, np.arange(n), start, rows, np.zeros(n, np.int64), extra)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.natural[which])
-        episode = which[owner]
-        h = ctx.timing(plan, episode, rank)
+        episode, rank, h = natural_rows(ctx, plan, which)
         offset = np.where(rank == 0, 0.0, h.random()) * plan.extra[episode, SPAN]
         time = plan.start[episode] + offset.astype(np.int64)
         # The fraudster's waking hours where they are (the victim's, imitating them).
@@ -89,7 +87,7 @@ class AccountTakeover(Typology):
         own_type = pop.customers.device_type[owner]
         random_type = population_device_types(ctx, h.random())
         device_type = np.where(stealthy, own_type, random_type)
-        session = attacker_session(ctx, ids[rows.episode], device_type, np.ones(card.size, bool))
+        session = attacker_session(ctx, ids[rows.episode], device_type)
         market = plan.extra[rows.episode, MARKET].astype(np.int64)
         place = at_market(ctx, market, rows.time)
         home = at_home(ctx, owner, rows.time)

@@ -81,6 +81,12 @@ class Planned:
     def size(self) -> int:
         return int(self.card.size)
 
+    @classmethod
+    def empty(cls, columns: int) -> Planned:
+        """No episodes (``columns``: how many ``extra`` numbers the typology keeps)."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none, none, none, none, np.zeros((0, columns)))
+
 
 @dataclass(frozen=True)
 class RowTimes:
@@ -118,6 +124,16 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     owner = np.repeat(np.arange(counts.size), counts)
     start = np.repeat(np.cumsum(counts) - counts, counts)
     return owner, np.arange(owner.size) - start
+
+
+def natural_rows(
+    ctx: Context, plan: Planned, which: np.ndarray, leading: int = 0
+) -> tuple[np.ndarray, np.ndarray, Hashed]:
+    """Return (episode, rank, timing draws) of every row the stories of episodes ``which``
+    make, with ``leading`` rows before each one's natural rows (ranks 0..)."""
+    owner, rank = expand(plan.natural[which] + leading)
+    episode = which[owner]
+    return episode, rank, ctx.timing(plan, episode, rank)
 
 
 def victims(
@@ -201,11 +217,9 @@ def own_session(
     )  # fmt: skip
 
 
-def attacker_session(
-    ctx: Context, key: np.ndarray, device_type: np.ndarray, online: np.ndarray
-) -> Sessions:
-    """Return a fraudster's session per row: one device, IP and user agent per distinct ``key``
-    (an attack, an episode or a row), derived from the key so every chunk gets the same
+def attacker_session(ctx: Context, key: np.ndarray, device_type: np.ndarray) -> Sessions:
+    """Return a fraudster's online session per row: one device, IP and user agent per distinct
+    ``key`` (an attack, an episode or a row), derived from the key so every chunk gets the same
     strings; ``device_type`` (constant within a key) picks the user agent's family."""
     keys, ref = np.unique(key, return_inverse=True)
     words = Hashed(ctx.seed, "fraud.episode", keys, np.zeros(keys.size, np.int64))
@@ -213,11 +227,10 @@ def attacker_session(
     ips = ipv4_from_words(words.words()).to_arrow()
     assert ctx.families is not None, "rows need the run's user-agent families"
     agent = ctx.families.pick(device_type, words.random()[ref])
-    kind = np.where(online, FRESH, NONE).astype(np.int8)
-    channel = np.where(online, ONLINE, 1)
+    kind = np.full(key.size, FRESH, np.int8)
     return Sessions(
-        terminal_types(ctx.pop, channel, device_type), kind, ref.astype(np.int64), kind.copy(),
-        ref.astype(np.int64), np.where(online, agent, -1), devices, ips,
+        device_type.astype(np.int8), kind, ref.astype(np.int64), kind.copy(),
+        ref.astype(np.int64), agent, devices, ips,
     )  # fmt: skip
 
 
@@ -245,13 +258,10 @@ def make_rows(
     return Rows(
         time=rows.time, card=card, customer=ctx.pop.cards.owner[card], merchant=merchant,
         channel=channel.astype(np.int8), entry=entry.astype(np.int8), amount=np.round(amount, 2),
-        device_type=session.device_type, device_kind=session.device_kind,
-        device_ref=session.device_ref, ip_kind=session.ip_kind, ip_ref=session.ip_ref,
-        agent=session.agent, latitude=np.round(lat, 6), longitude=np.round(lon, 6),
+        **session.columns(), latitude=np.round(lat, 6), longitude=np.round(lon, 6),
         offset=offset.astype(np.int16), recurring=np.zeros(n, bool),
         label=fraud, fraud_type=np.where(fraud, typology, -1).astype(np.int8),
         episode=np.where(fraud, ids[rows.episode], -1), reported=np.full(n, -1, np.int64),
-        fresh_devices=session.fresh_devices, fresh_ips=session.fresh_ips,
     )  # fmt: skip
 
 

@@ -31,9 +31,9 @@ from .base import (
     choose,
     daytime_at,
     draw_distinct,
-    expand,
     foreign_market,
     make_rows,
+    natural_rows,
     of_role,
     online_entry,
     victims_online_merchant,
@@ -100,10 +100,7 @@ class CardTesting(Typology):
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         extra = plan.extra
-        natural = extra[which, TESTS] + extra[which, CASHED] * extra[which, CASH_ROWS]
-        owner, rank = expand(natural.astype(np.int64))
-        episode = which[owner]
-        h = ctx.timing(plan, episode, rank)
+        episode, rank, h = natural_rows(ctx, plan, which)
         u = h.random()
         tests = extra[episode, TESTS]
         test_time = extra[episode, START] + u * extra[episode, DURATION]
@@ -156,4 +153,4 @@ class CardTesting(Typology):
         types = ctx.pop.device_types
         desktop = types.index("desktop") if "desktop" in types else 0
         device_type = np.where(stealthy, ctx.pop.customers.device_type[owner], desktop)
-        return attacker_session(ctx, key, device_type, np.ones(owner.size, dtype=bool))
+        return attacker_session(ctx, key, device_type)

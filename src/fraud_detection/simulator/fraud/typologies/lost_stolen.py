@@ -24,9 +24,9 @@ from .base import (
     Typology,
     at_merchant,
     draw_episodes,
-    expand,
     local_daytime,
     make_rows,
+    natural_rows,
     own_session,
     random_days,
     victims,
@@ -55,9 +55,7 @@ class LostStolen(Typology):
         return Planned(card, np.arange(n), theft, rows, np.zeros(n, np.int64), extra)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.natural[which])
-        episode = which[owner]
-        h = ctx.timing(plan, episode, rank)
+        episode, rank, h = natural_rows(ctx, plan, which)
         first = plan.start[episode] + plan.extra[episode, DELAY].astype(np.int64)
         offset = np.where(rank == 0, 0.0, h.random()) * plan.extra[episode, SPAN]
         return RowTimes(episode, rank, first + offset.astype(np.int64),

@@ -30,10 +30,10 @@ from .base import (
     attacker_session,
     by_weight,
     daytime_at,
-    expand,
     fill_each,
     foreign_market,
     make_rows,
+    natural_rows,
     of_role,
     online_entry,
     own_session,
@@ -53,7 +53,7 @@ class MerchantCompromise(Typology):
         m = ctx.pop.merchants
         breached = np.flatnonzero(m.compromise[0] != NEVER)
         if breached.size == 0 or quota == 0:
-            return _empty()
+            return Planned.empty(6)
         # Victims by how many regulars each breach exposes (a popular shop in a country with
         # few cardholders of the catalog exposes few cards).
         members = ctx.pop.customers.habits.members
@@ -75,10 +75,8 @@ class MerchantCompromise(Typology):
         return Planned(card, group, exposed, rows, natural, extra.astype(np.float64))
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.natural[which] + 1)  # row 0: the exposing payment
-        episode = which[owner]
+        episode, rank, h = natural_rows(ctx, plan, which, leading=1)  # 0: the exposing payment
         e = plan.extra[episode]
-        h = ctx.timing(plan, episode, rank)
         fraud_time = e[:, EXPOSED] + e[:, LAG] + np.where(rank == 1, 0.0, h.random()) * e[:, SPAN]
         zone = ctx.pop.market_zone[e[:, MARKET].astype(np.int64)]
         fraud_time = daytime_at(ctx, fraud_time.astype(np.int64), zone, h.random())
@@ -95,11 +93,6 @@ class MerchantCompromise(Typology):
             _in_person_frauds(ctx, plan, rows.take(np.flatnonzero(rows.fraud & ~e_skim)), ids),
         ]
         return concat(parts)
-
-
-def _empty() -> Planned:
-    none = np.zeros(0, dtype=np.int64)
-    return Planned(none, none, none, none, none, np.zeros((0, 6)))
 
 
 def _exposed_customers(ctx: Context, breach: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -198,7 +191,7 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     amount = amounts(pop, owner, merchant, h.uniform(1.5, 5.0), h.normal())
     channel, entry = online_entry(card.size)
     device_type = population_device_types(ctx, h.random())
-    session = attacker_session(ctx, ids[rows.episode], device_type, np.ones(card.size, bool))
+    session = attacker_session(ctx, ids[rows.episode], device_type)
     place = at_market(ctx, plan.extra[rows.episode, MARKET].astype(np.int64), rows.time)
     return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)
 

@@ -25,9 +25,9 @@ from .base import (
     Typology,
     at_home,
     attacker_session,
-    expand,
     fill,
     make_rows,
+    natural_rows,
     online_entry,
     population_device_types,
     victims,
@@ -45,8 +45,7 @@ class RogueMerchant(Typology):
         m = ctx.pop.merchants
         rogues = np.flatnonzero(m.rogue[0] != NEVER)
         if rogues.size == 0 or quota == 0:
-            none = np.zeros(0, dtype=np.int64)
-            return Planned(none, none, none, none, none, np.zeros((0, 3)))
+            return Planned.empty(3)
         length = (m.rogue[1] - m.rogue[0])[rogues].astype(np.float64)
         quotas = apportion(quota, length)
         rows = [fill(int(q), lambda k: 1 + (rng.random(k) < 0.3)) for q in quotas]
@@ -63,9 +62,7 @@ class RogueMerchant(Typology):
         return Planned(card, group, first, rows_all, np.zeros(n, np.int64), extra)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
-        owner, rank = expand(plan.natural[which])
-        episode = which[owner]
-        h = ctx.timing(plan, episode, rank)
+        episode, rank, h = natural_rows(ctx, plan, which)
         merchant = plan.extra[episode, MERCHANT_POS].astype(np.int64)
         day = plan.start[episode] // NS_PER_DAY * NS_PER_DAY + rank * 7 * NS_PER_DAY
         zone = ctx.pop.merchants.zone[merchant]
@@ -93,6 +90,6 @@ class RogueMerchant(Typology):
         # one device per card when imitating shoppers.
         key = np.where(stealthy, ids[rows.episode], -(plan.group[rows.episode] + 1) * 7919)
         device_type = population_device_types(ctx, h.random())
-        session = attacker_session(ctx, key, device_type, np.ones(card.size, dtype=bool))
+        session = attacker_session(ctx, key, device_type)
         return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
                          at_home(ctx, owner, rows.time), CODE)  # fmt: skip

@@ -29,9 +29,10 @@ def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
     from pyinstrument import Profiler
 
     from fraud_detection.simulator.config import load_config
-    from fraud_detection.simulator.engines import Encoded, WorldSource, run_chunk
+    from fraud_detection.simulator.engines import ChunkTask, RunSpec, run_chunk
     from fraud_detection.simulator.features import user_agent_pool
-    from fraud_detection.simulator.realism import get_realism, remember_world
+    from fraud_detection.simulator.realism.registry import get_realism, remember_world
+    from fraud_detection.simulator.storage.outputs import Encoded
 
     cfg = load_config(ROOT / "generator_config.yaml")
     realism = get_realism(cfg.realism)
@@ -39,12 +40,12 @@ def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
     world = realism.world(cfg, tables)
     plan = realism.plan(cfg, world)[:chunks]
     remember_world("bench", world)
-    source = WorldSource("bench", None, (), user_agent_pool())
-    run_chunk(plan[0], cfg, source, Encoded(100_000))  # warm-up: pools, imports
+    run = RunSpec("bench", cfg, None, (), user_agent_pool())
+    run_chunk(ChunkTask(plan[0], run, Encoded(100_000)))  # warm-up: pools, imports
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for chunk in plan:
-        run_chunk(chunk, cfg, source, Encoded(100_000))
+        run_chunk(ChunkTask(chunk, run, Encoded(100_000)))
     profiler.stop()
     root = profiler.last_session.root_frame() if profiler.last_session else None
     totals: dict[str, float] = defaultdict(float)

@@ -12,7 +12,7 @@ import pytest
 
 from fraud_detection.simulator.config import config_from_dict
 from fraud_detection.simulator.core import generate_to_parquet
-from fraud_detection.simulator.fraud.presets import MIXES
+from fraud_detection.simulator.realism.v3.fraud.presets import MIXES
 from fraud_detection.simulator.reference import TYPOLOGIES
 from tests.conftest import v3_config_dict
 

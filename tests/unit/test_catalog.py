@@ -8,14 +8,14 @@ import polars as pl
 import pytest
 
 from fraud_detection.simulator.catalog import (
-    _luhn_complete,
-    _zipf_weights,
     generate_card_catalog,
     generate_merchant_catalog,
     load_catalogs,
     sample_entities,
     write_catalogs,
 )
+from fraud_detection.simulator.entities import _luhn_complete
+from fraud_detection.simulator.entities import zipf_weights as _zipf_weights
 from fraud_detection.simulator.errors import CatalogTooLargeError
 from fraud_detection.simulator.reference import MCC_CODES, SCHEME_NAMES
 from tests.conftest import small_config

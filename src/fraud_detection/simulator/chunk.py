@@ -13,7 +13,7 @@ import polars as pl
 from .config import GeneratorConfig
 from .features import user_agent_pool
 from .plan import ChunkPlan
-from .realism import get_realism
+from .realism.registry import get_realism
 from .schema import enforce_schema
 
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from .config import GeneratorConfig, load_config
 from .errors import ConfigError, S3UploadError, SimulatorError, Terminated
-from .realism import REALISMS
+from .realism.registry import REALISMS
 from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, received, signals_end_the_run
 from .version import __version__
 

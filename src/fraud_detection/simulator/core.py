@@ -19,27 +19,20 @@ from pathlib import Path
 import polars as pl
 
 from .config import GeneratorConfig
-from .engines import ChunkResult, Engine, InMemory, Output, WorldSource, open_engine
+from .engines import ChunkTask, Engine, RunSpec, open_engine
 from .features import user_agent_pool
-from .layout import dataset_name, dataset_path, dataset_relpath, manifest_path, run_token
 from .plan import ChunkPlan
 from .progress import Progress
-from .realism import Realism, get_realism, remember_world
-from .result import GenerationResult, PartInfo
+from .provenance import config_hash, footer_metadata, provenance
+from .realism.registry import Realism, get_realism, remember_world
+from .result import GenerationResult
 from .schema import polars_schema
-from .sinks import (
-    PartsTarget,
-    config_hash,
-    footer_metadata,
-    manifest,
-    provenance,
-    tracked,
-    write_parts,
-    write_single,
-)
-from .staging import RunStaging, StagedCatalogs
+from .storage.layout import dataset_name, dataset_path, dataset_relpath, manifest_path, run_token
 from .storage.location import Location
+from .storage.outputs import ChunkResult, InMemory, Output
 from .storage.parquet import ParquetFileWriter, parquet_bytes
+from .storage.sinks import Parts, PartsTarget, Run, SingleFile, Sink
+from .storage.staging import RunStaging, StagedCatalogs
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -80,11 +73,12 @@ class _Job:
     plan: list[ChunkPlan]
     engine: Engine
     catalogs: StagedCatalogs | None
-    source: WorldSource
+    run: RunSpec
     staging: RunStaging
 
     def map(self, output: Output) -> Iterator[ChunkResult]:
-        return self.engine.map(self.plan, self.source, output)
+        """Yield every chunk's result, in order, delivered as ``output``."""
+        return self.engine.map(ChunkTask(chunk, self.run, output) for chunk in self.plan)
 
 
 @contextmanager
@@ -100,8 +94,9 @@ def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
         with open_engine(cfg, math.ceil(cfg.total_rows / cfg.batch_size)) as engine:
             tables = realism.tables(cfg)
             catalogs = StagedCatalogs(cfg, tables, staging) if tables else None
-            source = WorldSource(
+            run = RunSpec(
                 staging.token,
+                cfg,
                 catalogs.stage if catalogs else None,
                 catalogs.files if catalogs else (),
                 user_agent_pool(),
@@ -110,7 +105,7 @@ def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
             world = realism.world(cfg, tables)
             remember_world(staging.token, world)  # chunks run in this process reuse it
             plan = realism.plan(cfg, world)
-            yield _Job(cfg, realism, plan, engine, catalogs, source, staging)
+            yield _Job(cfg, realism, plan, engine, catalogs, run, staging)
     finally:
         staging.discard()
 
@@ -145,42 +140,66 @@ def generate_to_parquet(
     cfg = for_remote_workers(cfg)
     today = today or date.today()
     progress = progress or Progress(cfg.total_rows)
-    path = output_path(cfg, today)
-    parts: list[PartInfo] = []
-    manifest_at: Location | None = None
     with _job(cfg) as job:
-
-        def results(output: Output) -> Iterator[ChunkResult]:
-            return tracked(job.map(output), len(job.plan), progress)
-
-        info = provenance(cfg, today, job.catalogs)
-        metadata = footer_metadata(info)
-        if cfg.output.layout == "parts":
-            target = _parts_target(cfg, today)
-            columns = job.realism.columns()
-            parts = write_parts(
-                cfg, target, job.plan, results, job.catalogs, job.staging,
-                lambda p: manifest(info, p, columns, target), metadata,
-            )  # fmt: skip
-            rows, frauds = sum(p.rows for p in parts), sum(p.fraud_count for p in parts)
-            manifest_at = target.manifest
-        else:
-            assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
-            rows, frauds = write_single(cfg, path, results, job.catalogs, job.staging, metadata)
+        sink = _sink(job, today)
+        try:
+            for chunk in tracked(job.map(sink.output), len(job.plan), progress):
+                sink.write(chunk)
+            written = sink.commit()
+        except BaseException:
+            sink.abort()
+            raise
         catalog_dir = job.catalogs.final if job.catalogs else None
         files = job.catalogs.files if job.catalogs else ()
     seconds = time.perf_counter() - start
-    result = GenerationResult(path, rows, frauds, catalog_dir, seconds, today, parts, None, files)
-    result = replace(result, manifest=manifest_at)
+    result = GenerationResult(
+        written.path, written.rows, written.fraud_count, catalog_dir, seconds, today,
+        written.parts, None, files, written.manifest,
+    )  # fmt: skip
     return _with_report(cfg, result) if cfg.report else result
+
+
+def _sink(job: _Job, today: date) -> Sink:
+    """Return the sink of the configured layout, with the run's provenance in every footer."""
+    cfg, catalogs = job.cfg, job.catalogs
+    info = provenance(cfg, today, catalogs.sha256 if catalogs else None)
+    run = Run(job.staging, catalogs, cfg.catalog.parquet_row_group_size, footer_metadata(info))
+    if cfg.output.layout == "parts":
+        columns = [{"name": c.name, "dtype": str(c.dtype)} for c in job.realism.columns()]
+        chunks = [(c.index, c.start_ns, c.end_ns) for c in job.plan]
+        return Parts(_parts_target(cfg, today), run, chunks, {**info, "columns": columns})
+    path = output_path(cfg, today)
+    assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
+    # Workers that share this file system hand over files, not bytes through a pipe.
+    return SingleFile(path, run, shared_fs=cfg.engine == "local" or not cfg.dask.scheduler_address)
+
+
+def tracked(
+    results: Iterator[ChunkResult], total_chunks: int, progress: Progress
+) -> Iterator[ChunkResult]:
+    """Yield ``results``, logging each chunk (DEBUG under a progress bar) and advancing it."""
+    level = logging.DEBUG if progress.enabled else logging.INFO
+    for result in results:
+        log.log(
+            level,
+            "Chunk %d/%d: %s rows in %.2f s (%s rows/s)",
+            result.index + 1,
+            total_chunks,
+            f"{result.rows:,}",
+            result.seconds,
+            f"{result.rows / max(result.seconds, 1e-9):,.0f}",
+        )
+        progress.update(result.rows)
+        yield result
+    progress.close()
 
 
 def _parts_target(cfg: GeneratorConfig, today: date) -> PartsTarget:
     o = cfg.output
     relative = dataset_relpath(cfg.total_rows, today, o.layout, o.partition_by)
-    name = dataset_name(cfg.total_rows, today)
-    by_month = o.partition_by == "event_date"
-    return PartsTarget(cfg.out_dir / relative, relative, manifest_path(cfg.out_dir, name), by_month)
+    manifest = manifest_path(cfg.out_dir, dataset_name(cfg.total_rows, today))
+    final = cfg.out_dir / relative
+    return PartsTarget(cfg.out_dir, final, relative, manifest, o.partition_by == "event_date")
 
 
 def for_remote_workers(cfg: GeneratorConfig) -> GeneratorConfig:

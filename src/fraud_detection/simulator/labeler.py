@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from .fraud.labeler import label_arrays, label_fraud, risk_score, solve_intercept
+from .realism.classic.labeler import (
+    label_arrays,
+    label_fraud,
+    risk_score,
+    solve_intercept,
+)
 
 __all__ = ["label_arrays", "label_fraud", "risk_score", "solve_intercept"]

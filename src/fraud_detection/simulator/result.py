@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .layout import partition
+from .storage.layout import partition
 from .storage.location import Location
 
 

@@ -9,8 +9,12 @@ import pytest
 
 from fraud_detection.simulator.cli import build_parser
 from fraud_detection.simulator.config import GeneratorConfig
-from fraud_detection.simulator.realism import REALISMS, cached_world, get_realism
 from fraud_detection.simulator.realism.base import Tables
+from fraud_detection.simulator.realism.registry import (
+    REALISMS,
+    cached_world,
+    get_realism,
+)
 from fraud_detection.simulator.streams import PURPOSES
 from tests.conftest import small_config
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fraud_detection.simulator.config import config_from_dict
-from fraud_detection.simulator.fraud import latency, presets
+from fraud_detection.simulator.realism.v3.fraud import latency, presets
 from fraud_detection.simulator.report.v3facts import MAX_DELAY_DAYS, MIXES, expected_mix
 
 

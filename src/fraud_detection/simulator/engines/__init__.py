@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from ..config import GeneratorConfig
 from .base import Engine, InProcess, capped_workers
 from .local import process_pool
-from .tasks import ChunkResult, Encoded, InMemory, Output, PartSink, WorldSource, run_chunk
+from .tasks import ChunkTask, RunSpec, run_chunk
 
 
 @contextmanager
@@ -27,20 +27,10 @@ def open_engine(cfg: GeneratorConfig, chunks: int) -> Iterator[Engine]:
         return
     workers = min(capped_workers(cfg.num_workers), chunks)
     if workers <= 1:
-        yield InProcess(cfg)
+        yield InProcess()
         return
-    with process_pool(cfg, workers) as engine:
+    with process_pool(workers) as engine:
         yield engine
 
 
-__all__ = [
-    "ChunkResult",
-    "Encoded",
-    "Engine",
-    "InMemory",
-    "Output",
-    "PartSink",
-    "WorldSource",
-    "open_engine",
-    "run_chunk",
-]
+__all__ = ["ChunkTask", "Engine", "RunSpec", "open_engine", "run_chunk"]

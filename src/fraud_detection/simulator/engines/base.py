@@ -11,17 +11,15 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 from typing import Protocol
 
-from ..config import GeneratorConfig
-from ..plan import ChunkPlan
 from ..signals import raise_if_received
-from .tasks import ChunkResult, Output, WorldSource, run_chunk
+from ..storage.outputs import ChunkResult
+from .tasks import ChunkTask, run_chunk
 
-TaskArgs = tuple[ChunkPlan, GeneratorConfig, WorldSource, Output]
 log = logging.getLogger("fraud_detection.simulator")
 
 
@@ -61,20 +59,18 @@ class Pending(Protocol):
 class Engine:
     """Runs ``run_chunk`` somewhere; ``map`` yields results in plan order, ``window`` in flight."""
 
-    def __init__(self, cfg: GeneratorConfig, window: int = 1) -> None:
-        self.cfg, self.window = cfg, window
+    def __init__(self, window: int = 1) -> None:
+        self.window = window
 
-    def submit(self, args: TaskArgs) -> Pending:
+    def submit(self, task: ChunkTask) -> Pending:
         raise NotImplementedError
 
-    def map(
-        self, plan: Sequence[ChunkPlan], source: WorldSource, output: Output
-    ) -> Iterator[ChunkResult]:
-        cfg = self.cfg
+    def map(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
+        """Yield the results of ``tasks`` in their order, ``window`` of them in flight."""
         pending: deque[Pending] = deque()
-        todo = iter(plan)
-        for chunk in todo:
-            pending.append(self.submit((chunk, cfg, source, output)))
+        todo = iter(tasks)
+        for task in todo:
+            pending.append(self.submit(task))
             if len(pending) >= self.window:
                 break
         while pending:
@@ -82,7 +78,7 @@ class Engine:
             raise_if_received()  # a signal whose exception Python swallowed
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(self.submit((nxt, cfg, source, output)))
+                pending.append(self.submit(nxt))
             yield result
         raise_if_received()  # the caller commits next
 
@@ -90,18 +86,18 @@ class Engine:
 class _Deferred:
     """Runs the chunk in this process when its result is asked for."""
 
-    def __init__(self, args: TaskArgs) -> None:
-        self.args = args
+    def __init__(self, task: ChunkTask) -> None:
+        self.task = task
 
     def result(self) -> ChunkResult:
-        return run_chunk(*self.args)
+        return run_chunk(self.task)
 
 
 class InProcess(Engine):
     """Runs every chunk in the driver's own process, one at a time."""
 
-    def submit(self, args: TaskArgs) -> Pending:
-        return _Deferred(args)
+    def submit(self, task: ChunkTask) -> Pending:
+        return _Deferred(task)
 
 
 @contextmanager

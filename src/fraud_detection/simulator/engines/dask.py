@@ -12,12 +12,11 @@ from ..errors import ConfigError
 from .base import (
     Engine,
     Pending,
-    TaskArgs,
     capped_workers,
     single_threaded_polars,
     workers_block_sigint,
 )
-from .tasks import run_chunk
+from .tasks import ChunkTask, run_chunk
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -67,12 +66,12 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
 class DaskEngine(Engine):
     """Chunks run as tasks on a Dask cluster, ``2 x workers`` in flight."""
 
-    def __init__(self, cfg: GeneratorConfig, client: Any) -> None:
-        super().__init__(cfg, 2 * max(1, len(client.scheduler_info().get("workers", {}))))
+    def __init__(self, client: Any) -> None:
+        super().__init__(2 * max(1, len(client.scheduler_info().get("workers", {}))))
         self.client = client
 
-    def submit(self, args: TaskArgs) -> Pending:
-        future: Pending = self.client.submit(run_chunk, *args, pure=False)
+    def submit(self, task: ChunkTask) -> Pending:
+        future: Pending = self.client.submit(run_chunk, task, pure=False)
         return future
 
 
@@ -80,4 +79,4 @@ class DaskEngine(Engine):
 def dask_engine(cfg: GeneratorConfig) -> Iterator[Engine]:
     """Yield a started Dask engine (connected or local cluster); closed on exit."""
     with dask_client(cfg) as client:
-        yield DaskEngine(cfg, client)
+        yield DaskEngine(client)

@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from ..config import GeneratorConfig
 from ..errors import WorkerDiedError
-from .base import Engine, Pending, TaskArgs, single_threaded_polars, workers_block_sigint
-from .tasks import ChunkResult, run_chunk
+from ..storage.outputs import ChunkResult
+from .base import Engine, Pending, single_threaded_polars, workers_block_sigint
+from .tasks import ChunkTask, run_chunk
 
 # How long a worker gets to exit on SIGTERM before it is killed.
 TERMINATE_GRACE_S = 2.0
@@ -44,7 +44,7 @@ def _serve(conn: Connection) -> None:
         if task is None:
             return
         try:
-            reply: tuple[str, Any] = ("ok", run_chunk(*task))
+            reply: tuple[str, Any] = ("ok", run_chunk(task))
         except Exception as exc:  # handed to the driver, which raises it
             reply = ("error", exc)
         try:
@@ -90,11 +90,11 @@ class _Ticket:
 class WorkerPool(Engine):
     """Chunks run in ``workers`` spawned processes, ``2 x workers`` in flight."""
 
-    def __init__(self, cfg: GeneratorConfig, workers: int) -> None:
-        super().__init__(cfg, 2 * workers)
+    def __init__(self, workers: int) -> None:
+        super().__init__(2 * workers)
         ctx = mp.get_context("spawn")  # fork and Polars' thread pool do not mix
         self.workers: list[_Worker] = []
-        self._queue: deque[tuple[int, TaskArgs]] = deque()
+        self._queue: deque[tuple[int, ChunkTask]] = deque()
         self._done: dict[int, tuple[str, Any]] = {}
         self._next = 0
         try:
@@ -105,11 +105,11 @@ class WorkerPool(Engine):
             self.terminate()
             raise
 
-    def submit(self, args: TaskArgs) -> Pending:
-        task, self._next = self._next, self._next + 1
-        self._queue.append((task, args))
+    def submit(self, task: ChunkTask) -> Pending:
+        number, self._next = self._next, self._next + 1
+        self._queue.append((number, task))
         self._dispatch()
-        return _Ticket(self, task)
+        return _Ticket(self, number)
 
     def wait_for(self, task: int) -> ChunkResult:
         """Return task ``task``'s result, running the pool until it is there."""
@@ -176,9 +176,9 @@ class WorkerPool(Engine):
 
 
 @contextmanager
-def process_pool(cfg: GeneratorConfig, workers: int) -> Iterator[Engine]:
+def process_pool(workers: int) -> Iterator[Engine]:
     """Yield a started engine of ``workers`` processes; stopped on exit, however it is left."""
-    pool = WorkerPool(cfg, workers)
+    pool = WorkerPool(workers)
     try:
         yield pool
         pool.close()

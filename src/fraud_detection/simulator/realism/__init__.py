@@ -1,24 +1,7 @@
-"""Realisms: each a whole way of making rows, behind the interface in ``base``.
+"""Realisms: each a whole way of making rows, one folder (or module) each.
 
-``REALISMS`` maps a config's ``realism`` to its object; the CLI's ``--realism`` choices come
-from it, and adding a realism is adding a module here.
+``registry`` maps a config's ``realism`` to its object; ``base`` is the interface. A realism's
+folder holds its generation, its config sections (``settings.py``, which ``config.realisms``
+lists) and its report profile (``profile.py``, which ``profiles`` lists). This package imports
+nothing itself, so the config can read a realism's settings without loading its generator.
 """
-
-from __future__ import annotations
-
-from types import MappingProxyType
-
-from .base import Realism, cached_world, remember_world
-from .v1 import V1
-from .v2 import V2
-from .v3 import V3
-
-REALISMS = MappingProxyType({r.name: r for r in (V1(), V2(), V3())})
-
-
-def get_realism(name: str) -> Realism:
-    """Return the realism registered as ``name``."""
-    return REALISMS[name]
-
-
-__all__ = ["REALISMS", "Realism", "cached_world", "get_realism", "remember_world"]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ..layout import CATALOG_FILES
+from ..storage.layout import CATALOG_FILES
 from .dataset import LABEL, Prepared
 from .errors import ReportInputError
 from .fidelity import check

@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from ..layout import CATALOG_FILES
 from ..schema import polars_schema
+from ..storage.layout import CATALOG_FILES
 from .errors import ReportInputError
 
 LABEL = "label_fraud"

@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from ..config import GeneratorConfig
-from ..layout import CATALOG_FILES
+from ..storage.layout import CATALOG_FILES
 from .dataset import LABEL, TIME, Prepared
 from .fidelity import (
     check,

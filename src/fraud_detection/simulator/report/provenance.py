@@ -19,7 +19,7 @@ import polars as pl
 
 from ..config import GeneratorConfig, config_from_dict
 from ..errors import ConfigError
-from ..layout import PROVENANCE_KEY
+from ..storage.layout import PROVENANCE_KEY
 
 _HASH_BLOCK = 1 << 20
 

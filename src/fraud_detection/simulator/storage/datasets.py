@@ -14,7 +14,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import S3UploadError
-from ..layout import LEGACY_MANIFEST_NAME, STAGING_DIR
+from .layout import (
+    LEGACY_MANIFEST_NAME,
+    STAGING_DIR,
+)
 from .location import S3Location
 from .s3 import delete_keys, list_objects
 

@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import GeneratorConfig
-from ..layout import MANIFESTS_DIR, S3_CATALOG_PREFIX
 from ..result import GenerationResult
+from .layout import (
+    MANIFESTS_DIR,
+    S3_CATALOG_PREFIX,
+)
 from .s3 import get_param, object_key, s3_client, s3_url, ssm_client, upload_file
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import polars as pl
 
-from ..layout import temp_sibling
+from .layout import temp_sibling
 from .local import move
 from .parquet_concat import ParquetConcatenator
 

@@ -19,7 +19,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..layout import LEGACY_PATTERNS, RUN_FILE
+from .layout import (
+    LEGACY_PATTERNS,
+    RUN_FILE,
+)
 
 # A staging directory without run.json is a run that died between creating the directory and
 # writing the file (microseconds), or a live run in that same instant: wait this long.

@@ -13,12 +13,15 @@ import numpy as np
 
 from ...config import GeneratorConfig
 from ...errors import ConfigError
-from ...fraud.episodes import EpisodePlan
 from ...plan import ChunkPlan, chunk_pieces
 from ...streams import stream
 from ...temporal import NS_PER_SECOND, cell_seconds
-from ...world.population import NS_PER_DAY, Population
-from ...world.schedule import occurrences
+from .fraud.episodes import EpisodePlan
+from .world.population import (
+    NS_PER_DAY,
+    Population,
+)
+from .world.schedule import occurrences
 
 
 def local_cell_mass(pop: Population, days: int, width_s: int) -> np.ndarray:

@@ -1,0 +1,219 @@
+"""The episode plan: every fraud story of a run, drawn once, cut per chunk.
+
+``plan_episodes`` splits the exact fraud count over the typologies (largest remainder of the
+mix), lets each typology plan its episodes from the ``fraud.plan`` stream, trims the last
+episodes so each typology makes exactly its quota, numbers the episodes and draws their report
+times. Every row's time is known here, so the run's plan can count each chunk's rows; a chunk
+then asks ``rows_between`` for its interval and gets the same rows whichever worker runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ....plan import apportion
+from ....reference import TYPOLOGIES
+from ....streams import stream
+from ..world.rows import (
+    Rows,
+    concat,
+    empty,
+)
+from .latency import report_times
+from .typologies import (
+    TYPOLOGY_CLASSES,
+    Context,
+    Planned,
+    RowTimes,
+    Typology,
+)
+
+LOST_STOLEN = TYPOLOGIES.index("lost_stolen")
+
+
+@dataclass(frozen=True)
+class TypologyPlan:
+    """One typology's episodes, their ids and report times, and all their rows' times."""
+
+    code: int
+    planned: Planned
+    ids: np.ndarray  # episode id per planned episode (1-based, unique over the run)
+    report: np.ndarray  # ns, -1 when never reported
+    rows: RowTimes  # every row, sorted by time
+
+
+@dataclass(frozen=True)
+class EpisodePlan:
+    """Every episode of the run."""
+
+    parts: tuple[TypologyPlan, ...]
+
+    @property
+    def episodes(self) -> int:
+        return sum(p.ids.size for p in self.parts)
+
+    def all_times(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return (time, is fraud) of every episode row of the run."""
+        if not self.parts:
+            return np.zeros(0, np.int64), np.zeros(0, bool)
+        return (
+            np.concatenate([p.rows.time for p in self.parts]),
+            np.concatenate([p.rows.fraud for p in self.parts]),
+        )
+
+    def pauses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (card, from, until) of lost or stolen cards: their owners stop paying."""
+        for p in self.parts:
+            if p.code == LOST_STOLEN:
+                last = _fraud_span(p)[1]
+                until = np.where(p.report >= 0, p.report, last + 86_400_000_000_000)
+                return p.planned.card, p.planned.start, until
+        none = np.zeros(0, np.int64)
+        return none, none, none
+
+    def rows_between(self, ctx: Context, start_ns: int, end_ns: int) -> Rows:
+        """Return every episode row in [start_ns, end_ns), labels and report times set."""
+        out = []
+        for p in self.parts:
+            lo, hi = np.searchsorted(p.rows.time, [start_ns, end_ns], side="left")
+            if hi > lo:
+                part = p.rows.take(np.arange(lo, hi))
+                rows = TYPOLOGY_CLASSES[p.code].rows(ctx, p.planned, part, p.ids)
+                out.append(_with_reports(rows, p))
+        return concat(out) if out else _no_rows(ctx)
+
+
+def plan_episodes(ctx: Context) -> EpisodePlan:
+    """Return the run's episodes: exactly ``round(fraud_rate * total_rows)`` fraud rows."""
+    rng = stream(ctx.seed, "fraud.plan")
+    quotas = apportion(ctx.cfg.fraud_count, np.array(ctx.params.shares))
+    parts = []
+    next_id = 1
+    for code, (typology, quota) in enumerate(zip(TYPOLOGY_CLASSES, quotas, strict=True)):
+        if quota <= 0:
+            continue
+        planned = _trim(_plan_in_range(typology, ctx, int(quota), rng), code, int(quota))
+        ids = np.arange(next_id, next_id + planned.size, dtype=np.int64)
+        next_id += planned.size
+        rows = typology.times(ctx, planned, np.arange(planned.size))
+        rows = _capped(rows, planned, ctx)
+        rows = rows.take(np.argsort(rows.time, kind="stable"))
+        parts.append(TypologyPlan(code, planned, ids, np.zeros(0, np.int64), rows))
+    return EpisodePlan(_reported(parts, ctx, rng))
+
+
+def _plan_in_range(
+    typology: Typology, ctx: Context, quota: int, rng: np.random.Generator
+) -> Planned:
+    """Return episodes whose rows inside the range reach ``quota``: an episode running past
+    the range's end keeps only what happens before it (its ``rows`` counts just those)."""
+    parts: list[Planned] = []
+    have = 0
+    while have < quota:
+        planned = typology.plan(ctx, quota - have, rng)
+        planned.key = rng.integers(0, 1 << 62, planned.size)
+        rows = typology.times(ctx, planned, np.arange(planned.size))
+        inside = rows.fraud & (rows.time >= ctx.first_ns) & (rows.time < ctx.stop_ns)
+        counts = np.bincount(rows.episode[inside], minlength=planned.size)
+        planned.rows = np.minimum(planned.rows, counts)
+        keep = np.flatnonzero(planned.rows > 0)
+        parts.append(_select(planned, keep))
+        have += int(planned.rows[keep].sum())
+    return _join(parts)
+
+
+def _select(planned: Planned, index: np.ndarray) -> Planned:
+    return Planned(
+        planned.card[index], planned.group[index], planned.start[index], planned.rows[index],
+        planned.legit[index], planned.extra[index], planned.key[index], planned.natural[index],
+    )  # fmt: skip
+
+
+def _join(parts: list[Planned]) -> Planned:
+    """Return the episodes of several planning rounds as one (groups kept apart)."""
+    shift = np.cumsum([0] + [int(p.group.max(initial=-1)) + 1 for p in parts[:-1]])
+    return Planned(
+        np.concatenate([p.card for p in parts]),
+        np.concatenate([p.group + s for p, s in zip(parts, shift, strict=True)]),
+        np.concatenate([p.start for p in parts]),
+        np.concatenate([p.rows for p in parts]),
+        np.concatenate([p.legit for p in parts]),
+        np.concatenate([p.extra for p in parts]),
+        np.concatenate([p.key for p in parts]),
+        np.concatenate([p.natural for p in parts]),
+    )
+
+
+def _trim(planned: Planned, code: int, quota: int) -> Planned:
+    """Return the shortest prefix of the episodes making ``quota`` fraud rows, the last one
+    cut to fit, so each typology makes exactly its share of the exact fraud count."""
+    cumulative = np.cumsum(planned.rows)
+    if cumulative.size == 0 or cumulative[-1] < quota:
+        raise ValueError(f"{TYPOLOGIES[code]} planned {int(cumulative[-1:].sum())} of {quota} rows")
+    keep = int(np.searchsorted(cumulative, quota)) + 1
+    trimmed = _select(planned, np.arange(keep))
+    trimmed.rows[-1] -= int(cumulative[keep - 1]) - quota
+    return trimmed
+
+
+def _capped(rows: RowTimes, planned: Planned, ctx: Context) -> RowTimes:
+    """Return ``rows`` inside the range, keeping each episode's first ``planned.rows`` fraud
+    rows (in time)."""
+    inside = np.flatnonzero((rows.time >= ctx.first_ns) & (rows.time < ctx.stop_ns))
+    rows = rows.take(inside)
+    order = np.lexsort((rows.row, rows.time, rows.episode))
+    ordered = rows.take(order)
+    fraud = ordered.fraud.astype(np.int64)
+    before = np.cumsum(fraud) - fraud
+    first = np.searchsorted(ordered.episode, ordered.episode, side="left")
+    rank = before - (np.cumsum(fraud) - fraud)[first]
+    keep = ~ordered.fraud | (rank < planned.rows[ordered.episode])
+    return ordered.take(np.flatnonzero(keep))
+
+
+def _fraud_span(part: TypologyPlan) -> tuple[np.ndarray, np.ndarray]:
+    """Return each episode's first and last fraudulent row times."""
+    n = part.ids.size
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    fraud = part.rows.fraud
+    np.minimum.at(first, part.rows.episode[fraud], part.rows.time[fraud])
+    np.maximum.at(last, part.rows.episode[fraud], part.rows.time[fraud])
+    return first, last
+
+
+def _reported(
+    parts: list[TypologyPlan], ctx: Context, rng: np.random.Generator
+) -> tuple[TypologyPlan, ...]:
+    """Return the parts with every episode's report time (drawn for all typologies at once,
+    so the never-reported share is a share of all fraud rows)."""
+    if not parts:
+        return ()
+    typology = np.concatenate([np.full(p.ids.size, p.code) for p in parts])
+    spans = [_fraud_span(p) for p in parts]
+    first = np.concatenate([f for f, _ in spans])
+    last = np.concatenate([last for _, last in spans])
+    rows = np.concatenate([p.planned.rows for p in parts])
+    report = report_times(typology, first, last, rows, ctx.params, rng)
+    bounds = np.cumsum([0] + [p.ids.size for p in parts])
+    return tuple(
+        TypologyPlan(p.code, p.planned, p.ids, report[a:b], p.rows)
+        for p, a, b in zip(parts, bounds[:-1], bounds[1:], strict=True)
+    )
+
+
+def _with_reports(rows: Rows, part: TypologyPlan) -> Rows:
+    """Return ``rows`` with ``reported`` set on fraud rows (their episode's report time; a
+    typology may return its rows in any order, so they are matched by episode id)."""
+    position = (
+        np.where(rows.label, rows.episode - part.ids[0], 0) if part.ids.size else rows.episode
+    )
+    reported = np.where(rows.label, part.report[position], -1)
+    return replace(rows, reported=reported)
+
+
+def _no_rows(ctx: Context) -> Rows:
+    del ctx
+    return empty()

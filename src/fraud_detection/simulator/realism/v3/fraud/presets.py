@@ -1,0 +1,82 @@
+"""Difficulty presets: the typology mix and the knobs each level sets, resolved with overrides.
+
+A knob given in the config's ``fraud`` section wins over the preset; a ``typologies`` mix given
+there replaces the preset's mix (normalised). The levels differ for reasons a fraud analyst
+would recognise (research note, shared/research/fraud-realism-sources.md, sections 3 and 4):
+easy fraud is told straight and reported quickly, with no friendly disputes; hard fraud
+imitates its victims, moves slowly, uses breached cards after months, carries more friendly
+fraud (label noise no model can learn) and is reported later and less often.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from ....config import GeneratorConfig
+from ....reference import TYPOLOGIES
+
+# Shares of fraud rows per typology, in TYPOLOGIES order. Set by measuring each level with
+# the practitioner's baseline (bench/difficulty.py; docs/decisions.md, "v3"), not taken from
+# the research note's default mix (45% card testing): told straight, card tests are caught
+# almost perfectly (many cards on one device and IP), so that mix made medium too easy.
+# Friendly fraud: 12% at medium and 28% at hard, inside the note's 10-15% and 20-30% (Visa and
+# Mastercard count 21% to "up to 75%" of chargebacks as first-party misuse); none at easy.
+MIXES = MappingProxyType(
+    {
+        "easy": (0.20, 0.20, 0.25, 0.27, 0.08, 0.00),
+        "medium": (0.12, 0.18, 0.18, 0.36, 0.04, 0.12),
+        "hard": (0.15, 0.15, 0.14, 0.20, 0.08, 0.28),
+    }
+)
+# Share of episodes imitating their victim. Medium's 0.9 is above the note's 0.3-0.5: at 0.75
+# the episodes told straight made the top of the ranking too pure (average precision 47-59x
+# the base rate over three seeds, band 16-50x); at 0.9, 36-40x.
+MIMICRY = MappingProxyType({"easy": 0.2, "medium": 0.9, "hard": 0.9})
+PACE = MappingProxyType({"easy": 1.5, "medium": 1.0, "hard": 0.5})
+# Breach -> first use: weeks to months (Wawa ~10 months undetected; cards sold 1-4 months on).
+COMPROMISE_LAG_DAYS = MappingProxyType({"easy": 14.0, "medium": 30.0, "hard": 60.0})
+NEVER_REPORTED = MappingProxyType({"easy": 0.01, "medium": 0.04, "hard": 0.10})
+REPORT_DELAY_SCALE = MappingProxyType({"easy": 0.5, "medium": 1.0, "hard": 1.6})
+
+
+@dataclass(frozen=True)
+class FraudParams:
+    """The resolved fraud knobs of a run."""
+
+    difficulty: str
+    shares: tuple[float, ...]  # per TYPOLOGIES, summing to 1
+    mimicry: float
+    pace: float
+    compromise_lag_days: float
+    never_reported: float
+    report_delay_scale: float
+
+    def share(self, typology: str) -> float:
+        return self.shares[TYPOLOGIES.index(typology)]
+
+
+def resolve(cfg: GeneratorConfig) -> FraudParams:
+    """Return the run's fraud knobs: the preset of ``fraud.difficulty``, overrides applied."""
+    f = cfg.fraud
+    level = f.difficulty
+    if f.typologies is not None:
+        raw = np.array([f.typologies.get(t, 0.0) for t in TYPOLOGIES], dtype=np.float64)
+    else:
+        raw = np.array(MIXES[level], dtype=np.float64)
+    shares = tuple(float(x) for x in raw / raw.sum())
+    return FraudParams(
+        difficulty=level,
+        shares=shares,
+        mimicry=_pick(f.mimicry, MIMICRY[level]),
+        pace=_pick(f.pace, PACE[level]),
+        compromise_lag_days=_pick(f.compromise_lag_days, COMPROMISE_LAG_DAYS[level]),
+        never_reported=_pick(f.never_reported_share, NEVER_REPORTED[level]),
+        report_delay_scale=_pick(f.report_delay_scale, REPORT_DELAY_SCALE[level]),
+    )
+
+
+def _pick(given: float | None, preset: float) -> float:
+    return float(preset if given is None else given)

@@ -1,0 +1,104 @@
+"""account_takeover: a fraudster logs into the victim's account from a new device and buys.
+
+Told straight (research note T2): a device and IP new to the card, 1-6 online purchases over
+1-72 hours of resaleable goods at 2-10x the owner's usual ticket, from another country; the
+owner keeps paying as usual meanwhile. Mimicry (per episode, with probability ``mimicry``):
+the victim's device type, the victim's own city, their habitual online merchants, ordinary
+amounts, their waking hours, spread over weeks ("slow drain").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .....reference import TYPOLOGIES
+from ...world.behaviour import amounts
+from ...world.population import NS_PER_DAY
+from ...world.rows import Rows
+from .base import (
+    NS_PER_HOUR,
+    Context,
+    Planned,
+    RowTimes,
+    Typology,
+    at_home,
+    at_market,
+    attacker_session,
+    by_weight,
+    choose,
+    daytime_at,
+    draw_episodes,
+    foreign_market,
+    local_daytime,
+    make_rows,
+    natural_rows,
+    of_role,
+    online_entry,
+    population_device_types,
+    random_days,
+    victims,
+    victims_online_merchant,
+)
+
+CODE = TYPOLOGIES.index("account_takeover")
+STEALTHY, SPAN, MARKET = 0, 1, 2
+
+
+class AccountTakeover(Typology):
+    name = "account_takeover"
+
+    def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
+        pace = ctx.params.pace
+        rows, stealthy = draw_episodes(ctx, quota, rng, (1, 7), (2, 9))
+        n = rows.size
+        hours = np.where(stealthy, rng.uniform(72, 504, n), rng.uniform(1, 72, n)) / pace
+        online = ctx.pop.customers.online_share[ctx.pop.cards.owner] > 0.05
+        card = victims(ctx, n, rng, online.astype(np.float64))
+        owner = ctx.pop.cards.owner[card]
+        day = random_days(ctx, rng, n)
+        u = rng.random(n)
+        anytime = day + (u * NS_PER_DAY).astype(np.int64)
+        start = np.where(stealthy, local_daytime(ctx, owner, day, u), anytime)
+        abroad = foreign_market(ctx, owner, rng.random(n))
+        market = np.where(stealthy, ctx.pop.customers.market[owner], abroad)
+        extra = np.stack([stealthy, hours * NS_PER_HOUR, market], axis=1).astype(np.float64)
+        return Planned(card, np.arange(n), start, rows, np.zeros(n, np.int64), extra)
+
+    def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
+        episode, rank, h = natural_rows(ctx, plan, which)
+        offset = np.where(rank == 0, 0.0, h.random()) * plan.extra[episode, SPAN]
+        time = plan.start[episode] + offset.astype(np.int64)
+        # The fraudster's waking hours where they are (the victim's, imitating them).
+        market = plan.extra[episode, MARKET].astype(np.int64)
+        zone = ctx.pop.market_zone[market]
+        time = np.where(rank == 0, time, daytime_at(ctx, time, zone, h.random()))
+        return RowTimes(episode, rank, time, np.ones(episode.size, dtype=bool))
+
+    def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+        h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
+        pop = ctx.pop
+        card = plan.card[rows.episode]
+        owner = pop.cards.owner[card]
+        stealthy = plan.extra[rows.episode, STEALTHY] > 0
+        merchant = self._merchants(ctx, owner, stealthy, h.random(), h.random())
+        factor = np.where(stealthy, h.uniform(0.8, 2.0), h.uniform(2.0, 5.0))
+        amount = amounts(pop, owner, merchant, factor, h.normal())
+        channel, entry = online_entry(card.size)
+        own_type = pop.customers.device_type[owner]
+        random_type = population_device_types(ctx, h.random())
+        device_type = np.where(stealthy, own_type, random_type)
+        session = attacker_session(ctx, ids[rows.episode], device_type)
+        market = plan.extra[rows.episode, MARKET].astype(np.int64)
+        place = at_market(ctx, market, rows.time)
+        home = at_home(ctx, owner, rows.time)
+        place = choose(stealthy, home, place)
+        return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
+                         place, CODE)  # fmt: skip
+
+    def _merchants(
+        self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, u: np.ndarray, u2: np.ndarray
+    ) -> np.ndarray:
+        """Resaleable goods online; imitating, what the victim buys online."""
+        pool = of_role(ctx, "cashout", online=True)
+        straight = by_weight(pool, ctx.pop.merchants.weight, u2)
+        return np.where(stealthy, victims_online_merchant(ctx, owner, u, u2), straight)

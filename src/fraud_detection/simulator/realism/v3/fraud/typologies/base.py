@@ -1,0 +1,441 @@
+"""What every typology shares: the planning context, the episode arrays, and row builders.
+
+A typology plans its episodes (one per victim card) with a normal generator from the
+``fraud.plan`` stream, then says when each episode's rows happen (``times``) and what they
+look like (``rows``); both draw from ``Hashed`` counters keyed by episode and row, so any chunk
+rebuilds any row identically.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from .....config import GeneratorConfig
+from .....features import (
+    ipv4_from_words,
+    uuid4_from_words,
+)
+from ...world import mcc
+from ...world.behaviour import (
+    AgentFamilies,
+    Sessions,
+)
+from ...world.population import (
+    NS_PER_DAY,
+    Population,
+)
+from ...world.rows import (
+    ECOM,
+    FRESH,
+    NEXT,
+    NONE,
+    ONLINE,
+    USUAL,
+    Rows,
+)
+from ..draws import Hashed
+from ..presets import FraudParams
+
+NS_PER_HOUR = 3_600_000_000_000
+NS_PER_MINUTE = 60_000_000_000
+
+
+@dataclass(frozen=True)
+class Context:
+    """What planning and row building read: config, world, knobs, the range."""
+
+    cfg: GeneratorConfig
+    pop: Population
+    params: FraudParams
+    first_ns: int
+    stop_ns: int
+    families: AgentFamilies | None = None  # set for row building (the run's user agents)
+
+    @property
+    def seed(self) -> int:
+        return self.cfg.seed
+
+    def timing(self, plan: Planned, episode: np.ndarray, row: np.ndarray) -> Hashed:
+        """Return the draws that place rows in time (keyed by the episodes' planning keys)."""
+        return Hashed(self.seed, "fraud.episode", plan.key[episode], row)
+
+    def hashed(self, purpose: str, episode: np.ndarray, row: np.ndarray) -> Hashed:
+        return Hashed(self.seed, purpose, episode, row)
+
+
+@dataclass
+class Planned:
+    """One typology's episodes: a victim card each, grouped into attacks where they share one.
+
+    ``rows`` is how many fraud rows the episode's story makes; the planner may trim it (the
+    fraud count is exact). ``legit`` counts the episode's own legitimate rows (a compromise's
+    exposure). ``extra`` holds typology-specific numbers (one row per episode).
+    """
+
+    card: np.ndarray
+    group: np.ndarray
+    start: np.ndarray
+    rows: np.ndarray
+    legit: np.ndarray
+    extra: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    # A random key per episode, set by the planner: what its row times hash (stable however
+    # episodes are later selected, joined or numbered).
+    key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The fraud rows the story makes before any trimming: ``times`` draws these, the planner
+    # then keeps the first ``rows`` of them inside the range.
+    natural: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __post_init__(self) -> None:
+        if self.natural.size != self.rows.size:
+            self.natural = self.rows.copy()
+
+    @property
+    def size(self) -> int:
+        return int(self.card.size)
+
+    @classmethod
+    def empty(cls, columns: int) -> Planned:
+        """No episodes (``columns``: how many ``extra`` numbers the typology keeps)."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none, none, none, none, np.zeros((0, columns)))
+
+
+@dataclass(frozen=True)
+class RowTimes:
+    """Rows of some episodes: which episode (index into the plan), which row, when, fraud?"""
+
+    episode: np.ndarray
+    row: np.ndarray
+    time: np.ndarray
+    fraud: np.ndarray
+
+    def take(self, index: np.ndarray) -> RowTimes:
+        return RowTimes(self.episode[index], self.row[index], self.time[index], self.fraud[index])
+
+
+class Typology(ABC):
+    """A fraud story: how episodes are planned, when their rows happen, what rows look like."""
+
+    name: str
+
+    @abstractmethod
+    def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
+        """Return episodes making at least ``quota`` fraud rows (none when quota is 0)."""
+
+    @abstractmethod
+    def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
+        """Return every row of episodes ``which`` (indices into ``plan``)."""
+
+    @abstractmethod
+    def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+        """Return the rows' columns; ``ids`` are the episodes' ids (hash keys, output)."""
+
+
+def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (owner, rank) for ``counts[i]`` rows of each owner i: owner repeated, rank 0..k."""
+    owner = np.repeat(np.arange(counts.size), counts)
+    start = np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, np.arange(owner.size) - start
+
+
+def natural_rows(
+    ctx: Context, plan: Planned, which: np.ndarray, leading: int = 0
+) -> tuple[np.ndarray, np.ndarray, Hashed]:
+    """Return (episode, rank, timing draws) of every row the stories of episodes ``which``
+    make, with ``leading`` rows before each one's natural rows (ranks 0..)."""
+    owner, rank = expand(plan.natural[which] + leading)
+    episode = which[owner]
+    return episode, rank, ctx.timing(plan, episode, rank)
+
+
+def victims(
+    ctx: Context, n: int, rng: np.random.Generator, weight: np.ndarray | None = None
+) -> np.ndarray:
+    """Return ``n`` victim cards, by card risk (times ``weight``), distinct while they last."""
+    w = ctx.pop.cards.risk * (1.0 if weight is None else weight)
+    return draw_distinct(np.cumsum(w), n, rng)
+
+
+def draw_distinct(cdf: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``n`` indices drawn by weight (``cdf``: cumulative weights), distinct while
+    there are nonzero weights left, then repeating: the first distinct values of draws with
+    replacement are a weighted sample without replacement (successive sampling)."""
+    total = float(cdf[-1]) if cdf.size else 0.0
+    nonzero = int(np.count_nonzero(np.diff(np.r_[0.0, cdf]) > 0))
+    if n <= 0 or total <= 0:
+        return np.zeros(0, dtype=np.int64)
+    want = min(n, nonzero)
+    got = np.zeros(0, dtype=np.int64)
+    while got.size < want:
+        drawn = np.searchsorted(cdf, rng.random(2 * want + 8) * total, side="right")
+        both = np.concatenate([got, np.minimum(drawn, cdf.size - 1)])
+        _, first = np.unique(both, return_index=True)
+        got = both[np.sort(first)][:want]
+    more = np.searchsorted(cdf, rng.random(n - want) * total, side="right")
+    return np.concatenate([got, np.minimum(more, cdf.size - 1)]).astype(np.int64)
+
+
+def local_daytime(
+    ctx: Context, customer: np.ndarray, day_ns: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    """Return a moment of day ``day_ns`` (UTC midnight) drawn from the customer's local rhythm."""
+    cdf = np.cumsum(ctx.pop.clock.minute_mass)
+    minute = np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), 1439)
+    zone = ctx.pop.customers.zone[customer]
+    offset = ctx.pop.clock.offsets.at(zone, day_ns + NS_PER_DAY // 2).astype(np.int64)
+    return day_ns + (minute - offset) * NS_PER_MINUTE
+
+
+def random_days(ctx: Context, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Return ``n`` UTC midnights, uniform over the range (an episode running past its end is
+    cut there: the plan keeps only rows inside the range)."""
+    days = max(int((ctx.stop_ns - ctx.first_ns) // NS_PER_DAY), 1)
+    return ctx.first_ns + rng.integers(0, days, n).astype(np.int64) * NS_PER_DAY
+
+
+def in_range(ctx: Context, times: np.ndarray) -> np.ndarray:
+    """Return ``times`` clipped into the configured range."""
+    return np.clip(times, ctx.first_ns, ctx.stop_ns - 1)
+
+
+def of_role(ctx: Context, role: str, online: bool | None = None) -> np.ndarray:
+    """Return legitimate merchants whose MCC plays ``role`` (online-only / in-store filter)."""
+    m = ctx.pop.merchants
+    ok = np.isin(m.code, mcc.with_role(role)) & (m.rogue[0] == np.iinfo(np.int64).max)
+    if online is not None:
+        ok &= (mcc.ONLINE_SHARE[m.code] >= 0.5) == online
+    return np.flatnonzero(ok)
+
+
+def by_weight(pool: np.ndarray, weight: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Return members of ``pool`` drawn by ``weight[pool]`` (``u`` uniform per draw)."""
+    cdf = np.cumsum(weight[pool])
+    return pool[np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), pool.size - 1)]
+
+
+def own_session(
+    ctx: Context, customer: np.ndarray, times: np.ndarray, channel: np.ndarray
+) -> Sessions:
+    """Return the customer's own session: their device and usual IP online, a terminal else."""
+    pop = ctx.pop
+    n = customer.size
+    online = channel == ONLINE
+    upgraded = times >= pop.customers.next_device_at[customer]
+    kind = np.where(online, np.where(upgraded, NEXT, USUAL), NONE).astype(np.int8)
+    return Sessions(
+        terminal_types(pop, channel, pop.customers.device_type[customer]),
+        kind, customer.astype(np.int64), np.where(online, USUAL, NONE).astype(np.int8),
+        customer.astype(np.int64), np.full(n, -1, np.int64), no_strings(), no_strings(),
+    )  # fmt: skip
+
+
+def attacker_session(ctx: Context, key: np.ndarray, device_type: np.ndarray) -> Sessions:
+    """Return a fraudster's online session per row: one device, IP and user agent per distinct
+    ``key`` (an attack, an episode or a row), derived from the key so every chunk gets the same
+    strings; ``device_type`` (constant within a key) picks the user agent's family."""
+    keys, ref = np.unique(key, return_inverse=True)
+    words = Hashed(ctx.seed, "fraud.episode", keys, np.zeros(keys.size, np.int64))
+    devices = uuid4_from_words(words.words(), words.words())
+    ips = ipv4_from_words(words.words()).to_arrow()
+    assert ctx.families is not None, "rows need the run's user-agent families"
+    agent = ctx.families.pick(device_type, words.random()[ref])
+    kind = np.full(key.size, FRESH, np.int8)
+    return Sessions(
+        device_type.astype(np.int8), kind, ref.astype(np.int64), kind.copy(),
+        ref.astype(np.int64), agent, devices, ips,
+    )  # fmt: skip
+
+
+def terminal_types(pop: Population, channel: np.ndarray, own_type: np.ndarray) -> np.ndarray:
+    """Return device types: ``own_type`` online, the terminal's type (pos, atm) in person."""
+    terminal = len(pop.device_types) - 3
+    out = own_type.astype(np.int8).copy()
+    out[channel == 1] = terminal  # IN_STORE -> pos
+    out[channel == 2] = terminal + 1  # ATM -> atm
+    return out
+
+
+def make_rows(
+    ctx: Context, rows: RowTimes, ids: np.ndarray, card: np.ndarray, merchant: np.ndarray,
+    channel: np.ndarray, entry: np.ndarray, amount: np.ndarray, session: Sessions,
+    place: tuple[np.ndarray, np.ndarray, np.ndarray], typology: int,
+) -> Rows:  # fmt: skip
+    """Return ``Rows`` for episode rows (labels per ``rows.fraud``; reported set later).
+
+    ``place`` is (latitude, longitude, UTC offset in minutes) per row.
+    """
+    n = rows.time.size
+    lat, lon, offset = place
+    fraud = rows.fraud
+    return Rows(
+        time=rows.time, card=card, customer=ctx.pop.cards.owner[card], merchant=merchant,
+        channel=channel.astype(np.int8), entry=entry.astype(np.int8), amount=np.round(amount, 2),
+        **session.columns(), latitude=np.round(lat, 6), longitude=np.round(lon, 6),
+        offset=offset.astype(np.int16), recurring=np.zeros(n, bool),
+        label=fraud, fraud_type=np.where(fraud, typology, -1).astype(np.int8),
+        episode=np.where(fraud, ids[rows.episode], -1), reported=np.full(n, -1, np.int64),
+    )  # fmt: skip
+
+
+def victims_online_merchant(
+    ctx: Context, owner: np.ndarray, u: np.ndarray, u2: np.ndarray
+) -> np.ndarray:
+    """Return an online merchant the victim would use: one of their online habits, else a
+    popular online merchant of their country."""
+    pop = ctx.pop
+    habit = pop.customers.habits.sample(owner, u)
+    online = mcc.ONLINE_SHARE[pop.merchants.code[habit]] >= 0.5
+    popular = pop.markets.online_for(pop.customers.country[owner], u2, u)
+    return np.where(online, habit, popular)
+
+
+def population_device_types(ctx: Context, u: np.ndarray) -> np.ndarray:
+    """Return device types drawn like the customers' own (``feature.device_types``)."""
+    weights = np.array(list(ctx.cfg.feature.device_types.values()), dtype=np.float64)
+    cdf = np.cumsum(weights) / weights.sum()
+    return np.minimum(np.searchsorted(cdf, u, side="right"), weights.size - 1).astype(np.int8)
+
+
+def daytime_at(ctx: Context, times: np.ndarray, zone: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Return each time moved to a waking moment (the diurnal rhythm) of its own day in
+    ``zone``: people, fraudsters included, act in their daytime."""
+    day = times // NS_PER_DAY * NS_PER_DAY
+    cdf = np.cumsum(ctx.pop.clock.minute_mass)
+    minute = np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), 1439)
+    offset = ctx.pop.clock.offsets.at(zone, day + NS_PER_DAY // 2).astype(np.int64)
+    return day + (minute - offset) * NS_PER_MINUTE
+
+
+def online_entry(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return (channel, entry) of ``n`` online rows."""
+    return np.full(n, ONLINE, np.int8), np.full(n, ECOM, np.int8)
+
+
+def at_point(
+    ctx: Context, lat: np.ndarray, lon: np.ndarray, zone: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return a place tuple for rows made at (lat, lon) in ``zone``."""
+    return lat, lon, ctx.pop.clock.offsets.at(zone, times)
+
+
+def at_merchant(
+    ctx: Context, merchant: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return a place tuple for card-present rows: the store."""
+    m = ctx.pop.merchants
+    return at_point(ctx, m.latitude[merchant], m.longitude[merchant], m.zone[merchant], times)
+
+
+def at_home(
+    ctx: Context, customer: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return a place tuple for rows made from the customer's home."""
+    c = ctx.pop.customers
+    return at_point(ctx, c.latitude[customer], c.longitude[customer], c.zone[customer], times)
+
+
+def at_market(
+    ctx: Context, market: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return a place tuple for rows made from a market city (a fraudster's, a traveller's)."""
+    p = ctx.pop
+    return at_point(ctx, p.markets.latitude[market], p.markets.longitude[market],
+                    p.market_zone[market], times)  # fmt: skip
+
+
+def foreign_market(
+    ctx: Context, customer: np.ndarray, u: np.ndarray, shops: bool = False
+) -> np.ndarray:
+    """Return a market in another country than each customer's, weighted by how many
+    customers live there (fraudsters live where people live, so where fraud comes from says
+    little by itself: it is the jump from the card's own place that tells), or with ``shops``
+    by how many in-store merchants it has (a counterfeit card is spent where shops are, not
+    heaped on the few shops of a populous city); home if none."""
+    p = ctx.pop
+    if shops:
+        size = p.markets.in_store.size().astype(np.float64)
+    else:
+        size = np.bincount(p.customers.market, minlength=p.markets.city_ids.size).astype(np.float64)
+    home_country = p.markets.country[p.customers.market[customer]]
+    out = p.customers.market[customer].copy()
+    for c in np.unique(home_country):
+        rows = home_country == c
+        pool = np.flatnonzero((p.markets.country != c) & (size > 0))
+        if pool.size:
+            out[rows] = by_weight(pool, size, u[rows])
+    return out
+
+
+def fill(quota: int, draw: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Return episodes from ``draw(k)`` batches until their rows reach ``quota`` (the shortest
+    prefix that does). ``draw`` returns rows per episode, or a (k, m) array whose first
+    column is the rows (the other columns travel with them)."""
+    batches: list[np.ndarray] = [draw(0)]
+    total = 0
+    while total < quota:
+        batch = draw(max(16, 2 * (quota - total) // 3 + 8))
+        batches.append(batch)
+        total += int((batch[:, 0] if batch.ndim == 2 else batch).sum())
+    out = np.concatenate(batches)
+    rows = out[:, 0] if out.ndim == 2 else out
+    return out[: int(np.searchsorted(np.cumsum(rows), quota)) + 1]
+
+
+def fill_each(quotas: np.ndarray, draw: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Return ``fill`` for each quota in turn from one batch of ``draw`` (an episode has at
+    least one row, so ``sum(quotas)`` episodes always suffice): the first quota takes the
+    shortest prefix reaching it, the next one continues from there, and so on. Returns the
+    episodes kept with their quota's index as the last column."""
+    batch = draw(int(np.sum(quotas)))
+    rows = batch[:, 0] if batch.ndim == 2 else batch
+    cum = np.cumsum(rows)
+    ends = np.empty(quotas.size, dtype=np.int64)
+    at, done = 0, 0
+    for i, q in enumerate(quotas.tolist()):
+        if q > 0:
+            at = int(np.searchsorted(cum, done + q)) + 1
+            done = int(cum[at - 1])
+        ends[i] = at
+    owner = np.repeat(np.arange(quotas.size), np.diff(np.r_[0, ends]))
+    kept = batch[: ends[-1]] if quotas.size else batch[:0]
+    return np.column_stack([kept, owner])
+
+
+def draw_episodes(
+    ctx: Context, quota: int, rng: np.random.Generator, straight: tuple[int, int],
+    stealthy: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Return (rows, imitating) per episode, enough episodes for ``quota`` fraud rows: an
+    episode imitates its victim with probability ``mimicry`` (see ``stealthy_rows``)."""
+    drawn = fill(quota, lambda k: stealthy_rows(rng, k, ctx.params.mimicry, straight, stealthy))
+    return drawn[:, 0], drawn[:, 1] > 0
+
+
+def stealthy_rows(
+    rng: np.random.Generator, k: int, mimicry: float, straight: tuple[int, int],
+    stealthy: tuple[int, int],
+) -> np.ndarray:  # fmt: skip
+    """Return (rows, stealthy) for ``k`` episodes: a mimic with probability ``mimicry`` draws
+    its rows from ``stealthy`` (low, high exclusive), the others from ``straight``."""
+    mimic = rng.random(k) < mimicry
+    rows = np.where(mimic, rng.integers(*stealthy, k), rng.integers(*straight, k))
+    return np.stack([rows, mimic.astype(np.int64)], axis=1)
+
+
+Place = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def choose(mask: np.ndarray, if_true: Place, if_false: Place) -> Place:
+    """Return the place tuple of ``if_true`` where ``mask``, else of ``if_false``."""
+    lat, lon, off = (np.where(mask, a, b) for a, b in zip(if_true, if_false, strict=True))
+    return lat, lon, off
+
+
+def no_strings() -> pa.StringArray:
+    """Return an empty string array (no fresh devices or IPs)."""
+    return pa.array([], pa.string())

@@ -1,0 +1,61 @@
+"""friendly_fraud: the cardholder disputes an ordinary payment of their own.
+
+Nothing about the payment differs from their everyday ones (their card, a habitual merchant,
+their device and usual IP, a normal amount at a normal local hour): it is label noise by
+design, the part of fraud no model can learn (research note T6; 21% to "up to 75%" of
+chargebacks are first-party misuse by Mastercard's and Visa's counts).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .....reference import TYPOLOGIES
+from ...world.behaviour import (
+    amounts,
+    channels,
+    places,
+)
+from ...world.rows import Rows
+from .base import (
+    Context,
+    Planned,
+    RowTimes,
+    Typology,
+    local_daytime,
+    make_rows,
+    own_session,
+    random_days,
+    victims,
+)
+
+CODE = TYPOLOGIES.index("friendly_fraud")
+
+
+class FriendlyFraud(Typology):
+    name = "friendly_fraud"
+
+    def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
+        # Repeat disputers: by card risk times activity (frequent shoppers dispute more).
+        card = victims(ctx, quota, rng, ctx.pop.cards.weight)
+        day = random_days(ctx, rng, card.size)
+        start = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(card.size))
+        ones = np.ones(card.size, dtype=np.int64)
+        return Planned(card, np.arange(card.size), start, ones, ones * 0, np.zeros((card.size, 0)))
+
+    def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
+        return RowTimes(which, np.zeros(which.size, np.int64), plan.start[which],
+                        np.ones(which.size, dtype=bool))  # fmt: skip
+
+    def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+        h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
+        card = plan.card[rows.episode]
+        customer = ctx.pop.cards.owner[card]
+        merchant = ctx.pop.customers.habits.sample(customer, h.random())
+        channel, entry = channels(ctx.pop, merchant, h.random(), h.random())
+        amount = amounts(ctx.pop, customer, merchant, np.ones(card.size), h.normal())
+        spell = ctx.pop.travel.at(customer, rows.time)
+        place = places(ctx.pop, customer, merchant, channel, spell, rows.time)
+        session = own_session(ctx, customer, rows.time, channel)
+        return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
+                         place, CODE)  # fmt: skip

@@ -1,0 +1,112 @@
+"""lost_stolen: a card lost or stolen on the victim's daily round is spent in person.
+
+Told straight (research note T3): the first use 5-120 minutes after the theft, 3-15 in-store
+payments within 1-12 hours at merchants around where it was taken, contactless under the
+no-PIN limit, ATM withdrawals when the PIN came with it; the owner's own payments stop until
+they report it. Mimicry: a few small payments spread over 1-3 days at the victim's own kind of
+shops, no ATM.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .....reference import TYPOLOGIES
+from ...world import mcc
+from ...world.behaviour import amounts
+from ...world.rows import (
+    ATM,
+    CHIP,
+    IN_STORE,
+    NFC,
+    Rows,
+)
+from .base import (
+    NS_PER_HOUR,
+    NS_PER_MINUTE,
+    Context,
+    Planned,
+    RowTimes,
+    Typology,
+    at_merchant,
+    draw_episodes,
+    local_daytime,
+    make_rows,
+    natural_rows,
+    own_session,
+    random_days,
+    victims,
+)
+
+CODE = TYPOLOGIES.index("lost_stolen")
+STEALTHY, DELAY, SPAN, PIN = 0, 1, 2, 3
+CONTACTLESS_LIMIT = 95.0  # just under the no-PIN limits of 100 (USD/EUR); UK GBP 100 since 2021
+ATM_SHARE = 0.3
+
+
+class LostStolen(Typology):
+    name = "lost_stolen"
+
+    def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
+        pace = ctx.params.pace
+        rows, stealthy = draw_episodes(ctx, quota, rng, (3, 16), (2, 7))
+        n = rows.size
+        delay = rng.uniform(5, 120, n) * NS_PER_MINUTE / pace
+        hours = np.where(stealthy, rng.uniform(24, 72, n), rng.uniform(1, 12, n)) / pace
+        pin = ~stealthy & (rng.random(n) < 0.25)
+        card = victims(ctx, n, rng)
+        day = random_days(ctx, rng, n)
+        theft = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(n))
+        extra = np.stack([stealthy, delay, hours * NS_PER_HOUR, pin], axis=1).astype(np.float64)
+        return Planned(card, np.arange(n), theft, rows, np.zeros(n, np.int64), extra)
+
+    def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
+        episode, rank, h = natural_rows(ctx, plan, which)
+        first = plan.start[episode] + plan.extra[episode, DELAY].astype(np.int64)
+        offset = np.where(rank == 0, 0.0, h.random()) * plan.extra[episode, SPAN]
+        return RowTimes(episode, rank, first + offset.astype(np.int64),
+                        np.ones(episode.size, dtype=bool))  # fmt: skip
+
+    def pauses(self, plan: Planned) -> tuple[np.ndarray, np.ndarray]:
+        """Return (card, theft time) of each episode: the owner stops paying from then on."""
+        return plan.card, plan.start
+
+    def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+        h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
+        pop = ctx.pop
+        card = plan.card[rows.episode]
+        owner = pop.cards.owner[card]
+        stealthy = plan.extra[rows.episode, STEALTHY] > 0
+        atm = (plan.extra[rows.episode, PIN] > 0) & (h.random() < ATM_SHARE)
+        merchant = self._merchants(ctx, owner, stealthy, atm, h.random())
+        code = pop.merchants.code[merchant]
+        atm &= code == mcc.ATM
+        channel = np.where(atm, ATM, IN_STORE)
+        pin = plan.extra[rows.episode, PIN] > 0
+        # Without the PIN a stolen card taps; imitating fraud inserts it as often as people do.
+        entry = np.where(atm | ((pin | stealthy) & (h.random() < 0.5)), CHIP, NFC)
+        spend = amounts(pop, owner, merchant, h.uniform(1.0, 3.0), h.normal())
+        contactless = np.minimum(spend, h.uniform(0.75, 1.0) * CONTACTLESS_LIMIT)
+        amount = np.where(entry == NFC, contactless, spend)
+        amount = np.where(atm, 20.0 * h.integers(10, 26), amount)
+        ordinary = amounts(pop, owner, merchant, h.uniform(0.7, 1.3), h.normal())
+        amount = np.where(stealthy, ordinary, amount)
+        session = own_session(ctx, owner, rows.time, channel)
+        place = at_merchant(ctx, merchant, rows.time)
+        return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
+                         place, CODE)  # fmt: skip
+
+    def _merchants(
+        self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, atm: np.ndarray,
+        u: np.ndarray,
+    ) -> np.ndarray:  # fmt: skip
+        """Shops of the victim's market (their habitual ones when imitating), ATMs for cash."""
+        pop = ctx.pop
+        market = pop.customers.market[owner]
+        merchant = pop.markets.in_store.sample(market, u)
+        habit = pop.customers.habits.sample(owner, u)
+        in_person = mcc.ONLINE_SHARE[pop.merchants.code[habit]] < 0.5
+        merchant = np.where(stealthy & in_person, habit, merchant)
+        atm = atm & (pop.markets.atms.size()[market] > 0)
+        merchant[atm] = pop.markets.atms.sample(market[atm], u[atm])
+        return merchant

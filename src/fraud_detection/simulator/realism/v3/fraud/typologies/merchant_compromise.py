@@ -1,0 +1,236 @@
+"""merchant_compromise: cards that paid at a breached merchant are used weeks later elsewhere.
+
+A breached merchant (catalog columns ``compromise_start`` / ``compromise_end``, chosen by risk
+and popularity) exposes the cards that pay there in its window: each victim's own ordinary
+payment there is part of the episode (a legitimate row). Told straight (research note T4,
+section 2.5): after a lag (``compromise_lag_days``, median) 1-5 payments over 1-3 days far
+away, abroad, with a counterfeit magstripe card in store or at an ATM, at 1.5-5x the owner's
+ticket; an online breach (e-skimming) is used online instead. Never at the breached merchant.
+Mimicry: used in the victim's own country, reading the chip, at ordinary amounts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .....plan import apportion
+from .....reference import TYPOLOGIES
+from ...world import mcc
+from ...world.behaviour import (
+    amounts,
+    channels,
+    places,
+)
+from ...world.population import (
+    NEVER,
+    NS_PER_DAY,
+)
+from ...world.rows import (
+    ATM,
+    CHIP,
+    IN_STORE,
+    MAGSTRIPE,
+    NFC,
+    Rows,
+    concat,
+)
+from .base import (
+    NS_PER_HOUR,
+    Context,
+    Planned,
+    RowTimes,
+    Typology,
+    at_market,
+    at_merchant,
+    attacker_session,
+    by_weight,
+    daytime_at,
+    fill_each,
+    foreign_market,
+    make_rows,
+    natural_rows,
+    of_role,
+    online_entry,
+    own_session,
+    population_device_types,
+    stealthy_rows,
+)
+
+CODE = TYPOLOGIES.index("merchant_compromise")
+STEALTHY, EXPOSED, LAG, SPAN, MARKET, BREACH = range(6)
+ATM_SHARE = 0.3
+
+
+class MerchantCompromise(Typology):
+    name = "merchant_compromise"
+
+    def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
+        m = ctx.pop.merchants
+        breached = np.flatnonzero(m.compromise[0] != NEVER)
+        if breached.size == 0 or quota == 0:
+            return Planned.empty(6)
+        # Victims by how many regulars each breach exposes (a popular shop in a country with
+        # few cardholders of the catalog exposes few cards).
+        members = ctx.pop.customers.habits.members
+        regulars = np.bincount(members, minlength=m.weight.size)[breached].astype(np.float64)
+        quotas = apportion(quota, regulars if regulars.sum() > 0 else m.weight[breached])
+        p = ctx.params
+        drawn = fill_each(quotas, lambda k: stealthy_rows(rng, k, p.mimicry, (1, 6), (1, 4)))
+        breach = breached[drawn[:, -1]]
+        rows, stealthy = drawn[:, 0].astype(np.int64), drawn[:, 1] > 0
+        customer = _exposed_customers(ctx, breach, rng)
+        exposed, lag, span = _timing(ctx, breach, rng)
+        domestic = _domestic_market(ctx, customer, rng.random(breach.size))
+        abroad = foreign_market(ctx, customer, rng.random(breach.size), shops=True)
+        market = np.where(stealthy, domestic, abroad)
+        extra = np.stack([stealthy, exposed, lag, span, market, breach], axis=1)
+        group = np.unique(breach, return_inverse=True)[1].astype(np.int64)
+        card = ctx.pop.customers.primary_card[customer]
+        natural = np.ones(card.size, np.int64)
+        return Planned(card, group, exposed, rows, natural, extra.astype(np.float64))
+
+    def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
+        episode, rank, h = natural_rows(ctx, plan, which, leading=1)  # 0: the exposing payment
+        e = plan.extra[episode]
+        fraud_time = e[:, EXPOSED] + e[:, LAG] + np.where(rank == 1, 0.0, h.random()) * e[:, SPAN]
+        zone = ctx.pop.market_zone[e[:, MARKET].astype(np.int64)]
+        fraud_time = daytime_at(ctx, fraud_time.astype(np.int64), zone, h.random())
+        time = np.where(rank == 0, e[:, EXPOSED], fraud_time).astype(np.int64)
+        return RowTimes(episode, rank, time, rank > 0)
+
+    def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+        breach = plan.extra[rows.episode, BREACH].astype(np.int64)
+        e_skim = mcc.ONLINE_SHARE[ctx.pop.merchants.code[breach]] >= 0.5
+        e_skim &= plan.extra[rows.episode, STEALTHY] == 0
+        parts = [
+            _exposures(ctx, plan, rows.take(np.flatnonzero(~rows.fraud)), ids),
+            _online_frauds(ctx, plan, rows.take(np.flatnonzero(rows.fraud & e_skim)), ids),
+            _in_person_frauds(ctx, plan, rows.take(np.flatnonzero(rows.fraud & ~e_skim)), ids),
+        ]
+        return concat(parts)
+
+
+def _exposed_customers(ctx: Context, breach: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return a customer per victim who plausibly pays at its ``breach`` (sorted): regulars
+    (the merchant among their habits) first, in random order, then customers of the breached
+    merchant's country (online: the same), or anyone when it has none."""
+    pop = ctx.pop
+    habits = pop.customers.habits
+    holder = np.repeat(np.arange(habits.ptr.size - 1), np.diff(habits.ptr))
+    targets = np.unique(breach)
+    slot = np.searchsorted(targets, habits.members)
+    hit = (slot < targets.size) & (targets[np.minimum(slot, targets.size - 1)] == habits.members)
+    people = np.int64(habits.ptr.size)  # a (merchant, customer) pair as one sortable key
+    key = np.unique(habits.members[hit].astype(np.int64) * people + holder[hit])
+    shuffle: np.ndarray = rng.random(key.size)
+    key = key[np.lexsort((shuffle, key // people))]
+    pairs = np.stack([key // people, key % people], axis=1)
+    need_start = np.searchsorted(breach, targets)
+    need = np.diff(np.r_[need_start, breach.size])
+    have_start = np.searchsorted(pairs[:, 0], targets)
+    have = np.diff(np.r_[have_start, pairs.shape[0]])
+    rank = np.arange(breach.size) - np.repeat(need_start, need)  # victim's rank in its breach
+    which = np.repeat(np.arange(targets.size), need)
+    regular = rank < have[which]
+    out = np.empty(breach.size, dtype=np.int64)
+    out[regular] = pairs[have_start[which[regular]] + rank[regular], 1]
+    country = pop.merchants.country[breach[~regular]]
+    out[~regular] = _from_country(pop.customers.country, country, rng.random(country.size))
+    return out
+
+
+def _from_country(home: np.ndarray, country: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Return a customer uniformly among those whose ``home`` is each ``country`` (anyone
+    when none lives there)."""
+    by_country = np.argsort(home, kind="stable")
+    first = np.searchsorted(home[by_country], country, side="left")
+    count = np.searchsorted(home[by_country], country, side="right") - first
+    pick = np.where(
+        count > 0, first + (u * count).astype(np.int64), (u * home.size).astype(np.int64)
+    )
+    return np.where(count > 0, by_country[np.minimum(pick, home.size - 1)], pick)
+
+
+def _timing(
+    ctx: Context, breach: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (exposure time, lag, fraud span): exposure in the breach window, fraud within
+    the range (a lag cut short when the range ends)."""
+    p = ctx.params
+    n = breach.size
+    start, end = (x[breach].astype(np.int64) for x in ctx.pop.merchants.compromise)
+    span = rng.uniform(1, 3, n) * NS_PER_DAY / p.pace
+    start = np.maximum(start, ctx.first_ns)
+    latest = np.maximum(np.minimum(end, ctx.stop_ns - NS_PER_HOUR), start)
+    exposed = start + (rng.random(n) * (latest - start)).astype(np.int64)
+    lag = rng.lognormal(np.log(p.compromise_lag_days * NS_PER_DAY), 0.5, n)
+    return exposed, np.maximum(lag, NS_PER_HOUR), span
+
+
+def _domestic_market(ctx: Context, customer: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Return a market of each customer's own country (by size)."""
+    pop = ctx.pop
+    country = pop.markets.country[pop.customers.market[customer]]
+    size = pop.markets.in_store.size().astype(np.float64)
+    out = pop.customers.market[customer].copy()
+    for c in np.unique(country):
+        rows = country == c
+        pool = np.flatnonzero((pop.markets.country == c) & (size > 0))
+        out[rows] = by_weight(pool, size, u[rows])
+    return out
+
+
+def _exposures(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+    """The victim's own ordinary payment at the breached merchant."""
+    h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
+    pop = ctx.pop
+    card = plan.card[rows.episode]
+    owner = pop.cards.owner[card]
+    merchant = plan.extra[rows.episode, BREACH].astype(np.int64)
+    channel, entry = channels(pop, merchant, h.random(), h.random())
+    amount = amounts(pop, owner, merchant, np.ones(card.size), h.normal())
+    place = places(pop, owner, merchant, channel, pop.travel.at(owner, rows.time), rows.time)
+    session = own_session(ctx, owner, rows.time, channel)
+    return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)
+
+
+def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+    """After an e-skimming breach: online purchases from the fraudster's device, far away."""
+    h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
+    pop = ctx.pop
+    card = plan.card[rows.episode]
+    owner = pop.cards.owner[card]
+    pool = of_role(ctx, "cashout", online=True)
+    pool = pool[pop.merchants.compromise[0][pool] == NEVER]
+    merchant = by_weight(pool, pop.merchants.weight, h.random())
+    amount = amounts(pop, owner, merchant, h.uniform(1.5, 5.0), h.normal())
+    channel, entry = online_entry(card.size)
+    device_type = population_device_types(ctx, h.random())
+    session = attacker_session(ctx, ids[rows.episode], device_type)
+    place = at_market(ctx, plan.extra[rows.episode, MARKET].astype(np.int64), rows.time)
+    return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)
+
+
+def _in_person_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
+    """A counterfeit card in store or at an ATM (chip and ordinary amounts when imitating)."""
+    h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
+    pop, e = ctx.pop, plan.extra[rows.episode]
+    card = plan.card[rows.episode]
+    owner = pop.cards.owner[card]
+    stealthy = e[:, STEALTHY] > 0
+    market = e[:, MARKET].astype(np.int64)
+    u = h.random()
+    breached = pop.merchants.compromise[0] != NEVER  # used elsewhere, never at a breached shop
+    merchant = pop.markets.in_store.sample_avoiding(market, u, breached)
+    atm = (h.random() < ATM_SHARE) & (pop.markets.atms.size()[market] > 0) & ~stealthy
+    merchant[atm] = pop.markets.atms.sample(market[atm], u[atm])
+    channel = np.where(atm, ATM, IN_STORE)
+    # Counterfeits read the stripe (a chip cannot be cloned), unless the terminal reads a
+    # copied chip profile's fallback; imitating fraud taps or inserts like the owner.
+    entry = np.where(h.random() < 0.3, CHIP, MAGSTRIPE)
+    entry = np.where(stealthy, np.where(h.random() < 0.5, CHIP, NFC), entry)
+    factor = np.where(stealthy, h.uniform(0.8, 1.5), h.uniform(1.5, 5.0))
+    amount = amounts(pop, owner, merchant, factor, h.normal())
+    session = own_session(ctx, owner, rows.time, channel)
+    place = at_merchant(ctx, merchant, rows.time)
+    return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)

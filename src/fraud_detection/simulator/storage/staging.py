@@ -1,0 +1,145 @@
+"""A run's staging: everything it writes before the dataset is complete, and its clean-up.
+
+Locally a run stages under ``{out_dir}/.staging/{token}/`` (with ``run.json`` naming the
+process), every file named ``*.tmp``; committing renames into place, and whatever is left is
+removed when the run ends, however it ends. A run that starts first removes the staging of
+runs on this host that died (kill -9), and says so.
+
+On S3 there is no rename: the catalogs are staged under ``.staging/{token}/`` and written to
+``catalog/`` only at commit; parts carry the run's token in their names. A failed run deletes
+exactly the keys it wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import polars as pl
+
+from ..config import GeneratorConfig
+from .destination import (
+    remove,
+    write_bytes,
+)
+from .layout import (
+    CATALOG_DIR,
+    STAGED_CATALOGS,
+    TMP_SUFFIX,
+    run_staging,
+    staged,
+    staging_root,
+)
+from .local import move
+from .location import (
+    Location,
+    S3Location,
+)
+from .runs import (
+    legacy_leftovers,
+    sweep,
+    tree_size,
+    write_run_file,
+)
+from .store import (
+    encode_tables,
+    write_tables,
+)
+
+log = logging.getLogger("fraud_detection.simulator")
+
+
+class RunStaging:
+    """One run's staging location, and the S3 keys it wrote that a failure must delete."""
+
+    def __init__(self, cfg: GeneratorConfig, token: str) -> None:
+        self.token = token
+        self.root: Location = run_staging(cfg.out_dir, token)
+        self._written: list[tuple[Location, list[str]]] = []
+        self._staged: list[tuple[Location, list[str]]] = []
+        if isinstance(self.root, Path):
+            assert isinstance(cfg.out_dir, Path)
+            clean_stale_staging(cfg.out_dir)
+            write_run_file(self.root)
+
+    def track(self, location: Location, names: Iterable[str], *, staged: bool = False) -> None:
+        """Record that this run may write ``names`` under ``location`` (S3): removed at the
+        end if ``staged``, else only if the run fails."""
+        (self._staged if staged else self._written).append((location, list(names)))
+
+    def committed(self) -> None:
+        """The dataset is committed: what this run wrote is the dataset now, not to undo."""
+        self._written.clear()
+
+    def discard(self) -> None:
+        """Remove what is staged, and (after a failure) every S3 key the run wrote."""
+        if isinstance(self.root, Path):
+            shutil.rmtree(self.root, ignore_errors=True)
+            with contextlib.suppress(OSError):  # only when empty: another run may stage there
+                self.root.parent.rmdir()
+        for location, names in self._written + self._staged:
+            remove(location, names)
+        self._written.clear()
+        self._staged.clear()
+
+
+def clean_stale_staging(out_dir: Path) -> None:
+    """Remove dead runs' staging under ``out_dir`` (logging it); warn about what it may not."""
+    root = staging_root(out_dir)
+    assert isinstance(root, Path)
+    found = sweep(root)
+    if found.removed:
+        log.info(
+            "Removed the staging of %d dead run(s) in %s (%.1f MB): %s",
+            len(found.removed), root, found.removed_bytes / 1e6,
+            ", ".join(found.removed),
+        )  # fmt: skip
+    for foreign in found.foreign:
+        log.warning("Staging of a run on another host, over a day old, left alone: %s", foreign)
+    legacy = legacy_leftovers(out_dir)
+    if legacy:
+        size = sum(tree_size(p) for p in legacy) / 1e6
+        log.warning(
+            "%d temporary file(s) of an earlier version's runs (%.1f MB) are in %s and can be"
+            " read as data by *.parquet globs; if no such run is still going, remove them: %s",
+            len(legacy), size, out_dir, " ".join(str(p) for p in legacy[:5]),
+        )  # fmt: skip
+
+
+class StagedCatalogs:
+    """Catalog tables of one run: written to ``stage`` now, to ``final`` by ``commit``."""
+
+    def __init__(
+        self, cfg: GeneratorConfig, tables: Mapping[str, pl.DataFrame], staging: RunStaging
+    ) -> None:
+        self.final: Location = cfg.out_dir / CATALOG_DIR
+        self.stage: Location = staging.root / STAGED_CATALOGS
+        self.suffix = TMP_SUFFIX
+        self.files = tuple(tables)
+        c = cfg.catalog
+        self._encoded = encode_tables(tables, c.parquet_row_group_size, c.max_size_mb)
+        # What the dataset records, so a reader can tell when catalog/ no longer matches it:
+        # the committed files are these very bytes.
+        self.sha256 = {n: hashlib.sha256(data).hexdigest() for n, data in self._encoded.items()}
+        names = [staged(name) for name in self.files]
+        if isinstance(self.stage, S3Location):
+            staging.track(self.stage, names, staged=True)
+        write_tables(self.stage, {staged(n): data for n, data in self._encoded.items()})
+        if isinstance(self.stage, Path):
+            self._encoded = {}  # locally they are committed by renaming the staged files
+        self.committed = False
+
+    def commit(self) -> Location:
+        """Put the staged catalogs at ``final`` (replacing earlier ones); return ``final``."""
+        if isinstance(self.stage, Path) and isinstance(self.final, Path):
+            for filename in self.files:
+                move(self.stage / staged(filename), self.final / filename)
+        else:
+            for filename, data in self._encoded.items():
+                write_bytes(self.final, filename, data)
+        self.committed = True
+        return self.final

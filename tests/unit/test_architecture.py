@@ -1,5 +1,7 @@
 """The package's shape: no import cycle, storage below generation, a report that reads data only,
-and short functions (a longer one carries its reason in a ``# long:`` comment beside its def).
+realisms as plug-ins (nothing outside ``realism/`` compares realism names; the config reads a
+realism only through its ``settings`` module), and short functions (a longer one carries its
+reason in a ``# long:`` comment beside its def).
 
 Imports are read from the source with ``ast``: every ``import`` between modules counts, those
 inside functions and under ``if TYPE_CHECKING:`` included.
@@ -17,6 +19,10 @@ PACKAGE = "fraud_detection.simulator"
 MAX_FUNCTION_LINES = 40
 # What storage may import besides itself: it never reaches up into generation.
 STORAGE_MAY_IMPORT = {"config", "errors", "layout", "result", "version"}
+# What a realism's settings module may import: the config's building blocks, nothing that
+# loads a generator (the config imports it while it is itself being imported).
+SETTINGS_MAY_IMPORT = {"config.values", "errors", "reference"}
+REALISM_NAMES = ("v1", "v2", "v3")
 # What the report may import besides itself: it reads datasets, never generator internals.
 REPORT_MAY_IMPORT = {"config", "errors", "layout", "reference", "schema", "version", "storage"}
 
@@ -134,3 +140,66 @@ def test_functions_are_short_or_say_why() -> None:
             if length > MAX_FUNCTION_LINES and "# long:" not in beside:
                 long.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name} ({length} lines)")
     assert long == []
+
+
+def realism_name_comparisons(path: Path) -> list[str]:
+    """Return ``line: source`` of every comparison with a realism name in the module at
+    ``path`` (``== "v3"``, ``!= "v1"``, ``in ("v1", "v2")``...)."""
+    found = []
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        for operand in [node.left, *node.comparators]:
+            literals = (
+                operand.elts if isinstance(operand, ast.Tuple | ast.List | ast.Set) else [operand]
+            )
+            if any(isinstance(x, ast.Constant) and x.value in REALISM_NAMES for x in literals):
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}: {ast.unparse(node)}")
+                break
+    return found
+
+
+def test_the_finder_finds_realism_name_comparisons(tmp_path: Path) -> None:
+    module = SRC / "fraud_detection" / "simulator" / "_probe_for_test.py"
+    try:
+        module.write_text('a = cfg.realism == "v3"\nb = name in ("v1", "v2")\nc = "v9" == x\n')
+        assert [f.split(": ", 1)[1] for f in realism_name_comparisons(module)] == [
+            "cfg.realism == 'v3'",
+            "name in ('v1', 'v2')",
+        ]
+    finally:
+        module.unlink()
+
+
+def test_only_realism_compares_realism_names() -> None:
+    """Which realism applies is asked of the registries (config.realisms, realism.registry,
+    realism.profiles), never decided by comparing names outside realism/."""
+    found = [
+        line
+        for name, path in modules().items()
+        if not name.startswith(f"{PACKAGE}.realism")
+        for line in realism_name_comparisons(path)
+    ]
+    assert found == []
+
+
+def test_the_config_reads_realisms_only_through_their_settings() -> None:
+    edges = graph()
+    bad = {
+        (name, target)
+        for name, targets in edges.items()
+        if top(name) == "config"
+        for target in targets
+        if top(target) == "realism" and not target.endswith(".settings")
+    }
+    settings = [name for name in edges if top(name) == "realism" and name.endswith(".settings")]
+    assert settings, "realisms have settings modules"
+    bad |= {
+        (name, target)
+        for name in settings
+        for target in edges[name]
+        if target.startswith(PACKAGE + ".")
+        and target.removeprefix(PACKAGE + ".") not in SETTINGS_MAY_IMPORT
+    }
+    assert bad == set()

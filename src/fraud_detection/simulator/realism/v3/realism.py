@@ -17,14 +17,12 @@ import polars as pl
 
 from ...config import GeneratorConfig
 from ...plan import ChunkPlan
+from ...reference import TYPOLOGIES
 from ...schema import Column, transaction_columns
 from ...storage.layout import CATALOG_FILES
 from ...temporal import times_in_cells
 from ..base import Realism, Tables
-from .fraud.episodes import (
-    EpisodePlan,
-    plan_episodes,
-)
+from .fraud.episodes import EpisodePlan, plan_episodes, typology_quotas
 from .fraud.presets import (
     FraudParams,
     resolve,
@@ -66,13 +64,16 @@ class V3World:
 
 
 def fraud_sites(cfg: GeneratorConfig, params: FraudParams) -> FraudSites:
-    """Return how many breached and rogue merchants the catalog needs, and their windows."""
-    compromise = cfg.fraud_count * params.share("merchant_compromise")
-    rogue = cfg.fraud_count * params.share("rogue_merchant")
+    """Return how many breached and rogue merchants the catalog needs, and their windows: one
+    per ``ROWS_PER_BREACH`` / ``ROWS_PER_ROGUE`` fraud rows of the typology's quota (the same
+    apportioned quota the episode plan fills, so a quota of one row gets its merchant)."""
+    quotas = typology_quotas(cfg.fraud_count, params)
+    compromise = int(quotas[TYPOLOGIES.index("merchant_compromise")])
+    rogue = int(quotas[TYPOLOGIES.index("rogue_merchant")])
     return FraudSites(
-        breaches=int(np.ceil(compromise / ROWS_PER_BREACH)) if compromise >= 1 else 0,
+        breaches=-(-compromise // ROWS_PER_BREACH),
         breach_days_median=45.0,
-        rogues=int(np.ceil(rogue / ROWS_PER_ROGUE)) if rogue >= 1 else 0,
+        rogues=-(-rogue // ROWS_PER_ROGUE),
         rogue_days_median=14.0 / params.pace,
     )
 

@@ -155,16 +155,27 @@ _AMOUNTS = (
 )
 
 
-def _cards_per_customer(cfg: Any) -> list[str]:
-    """v3 gives every customer 1 to 3 cards."""
+# The world needs shops and online merchants in several categories (a smaller catalog would
+# leave stories without the merchants they need).
+MIN_MERCHANTS = 10
+
+
+def _catalog_sizes(cfg: Any) -> list[str]:
+    """v3 gives every customer 1 to 3 cards, and needs a few merchants of each kind."""
     c = cfg.catalog
-    if c.num_customers <= c.num_cards <= 3 * c.num_customers:
-        return []
-    return [
-        f"catalog.num_cards: v3 gives every customer 1 to 3 cards, so it must lie between"
-        f" num_customers and 3 x num_customers ({c.num_customers:,}..{3 * c.num_customers:,}),"
-        f" got {c.num_cards:,}"
-    ]
+    problems = []
+    if not c.num_customers <= c.num_cards <= 3 * c.num_customers:
+        problems.append(
+            f"catalog.num_cards: v3 gives every customer 1 to 3 cards, so it must lie between"
+            f" num_customers and 3 x num_customers ({c.num_customers:,}.."
+            f"{3 * c.num_customers:,}), got {c.num_cards:,}"
+        )
+    if c.num_merchants < MIN_MERCHANTS:
+        problems.append(
+            f"catalog.num_merchants: v3 needs at least {MIN_MERCHANTS} merchants (shops and"
+            f" online merchants of several kinds), got {c.num_merchants:,}"
+        )
+    return problems
 
 
 V3_SETTINGS = RealismSettings(
@@ -181,5 +192,5 @@ V3_SETTINGS = RealismSettings(
     defaults={"catalog.card_zipf_exponent": V3_CARD_ZIPF_EXPONENT},
     # labeler: always its default under v3, kept so v3's config hashes stay what they were.
     hash_sections=("labeler", "population", "fraud"),
-    check=_cards_per_customer,
+    check=_catalog_sizes,
 )

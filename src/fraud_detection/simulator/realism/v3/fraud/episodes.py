@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ....errors import ConfigError
 from ....plan import apportion
 from ....reference import TYPOLOGIES
 from ....streams import stream
@@ -22,6 +23,7 @@ from ..world.rows import (
     empty,
 )
 from .latency import report_times
+from .presets import FraudParams
 from .typologies import (
     TYPOLOGY_CLASSES,
     Context,
@@ -85,10 +87,16 @@ class EpisodePlan:
         return concat(out) if out else _no_rows(ctx)
 
 
+def typology_quotas(fraud_count: int, params: FraudParams) -> np.ndarray:
+    """Return each typology's fraud rows: the exact count split by the mix (largest
+    remainder), in ``TYPOLOGIES`` order."""
+    return apportion(fraud_count, np.array(params.shares))
+
+
 def plan_episodes(ctx: Context) -> EpisodePlan:
     """Return the run's episodes: exactly ``round(fraud_rate * total_rows)`` fraud rows."""
     rng = stream(ctx.seed, "fraud.plan")
-    quotas = apportion(ctx.cfg.fraud_count, np.array(ctx.params.shares))
+    quotas = typology_quotas(ctx.cfg.fraud_count, ctx.params)
     parts = []
     next_id = 1
     for code, (typology, quota) in enumerate(zip(TYPOLOGY_CLASSES, quotas, strict=True)):
@@ -104,14 +112,25 @@ def plan_episodes(ctx: Context) -> EpisodePlan:
     return EpisodePlan(_reported(parts, ctx, rng))
 
 
+# Planning rounds a typology gets to place its quota inside the range, and how many rounds in
+# a row may place nothing before the run stops with a config error (instead of looping on a
+# quota the catalog and the range cannot hold). A round is cheap (about a millisecond at small
+# quotas); the golden v3 dataset's breaches (10 days, lags of a month) need 842 rounds.
+MAX_ROUNDS = 2000
+MAX_IDLE_ROUNDS = 1000
+
+
 def _plan_in_range(
     typology: Typology, ctx: Context, quota: int, rng: np.random.Generator
 ) -> Planned:
     """Return episodes whose rows inside the range reach ``quota``: an episode running past
-    the range's end keeps only what happens before it (its ``rows`` counts just those)."""
+    the range's end keeps only what happens before it (its ``rows`` counts just those).
+    Raises ``ConfigError`` when the rounds stop placing rows before the quota is met."""
     parts: list[Planned] = []
-    have = 0
-    while have < quota:
+    have = idle = 0
+    for _ in range(MAX_ROUNDS):
+        if have >= quota or idle >= MAX_IDLE_ROUNDS:
+            break
         planned = typology.plan(ctx, quota - have, rng)
         planned.key = rng.integers(0, 1 << 62, planned.size)
         rows = typology.times(ctx, planned, np.arange(planned.size))
@@ -120,8 +139,22 @@ def _plan_in_range(
         planned.rows = np.minimum(planned.rows, counts)
         keep = np.flatnonzero(planned.rows > 0)
         parts.append(_select(planned, keep))
-        have += int(planned.rows[keep].sum())
+        placed = int(planned.rows[keep].sum())
+        have += placed
+        idle = 0 if placed else idle + 1
+    if have < quota:
+        raise ConfigError(_shortfall(typology.name, quota, have, ctx))
     return _join(parts)
+
+
+def _shortfall(name: str, quota: int, have: int, ctx: Context) -> str:
+    """Return the config error line of a typology that cannot place its quota."""
+    t = ctx.cfg.temporal
+    return (
+        f"fraud.typologies: {name} cannot place its {quota:,} fraud row(s) between"
+        f" {t.start_date} and {t.last_day} (only {have:,} fit): give {name} a smaller share,"
+        " lengthen the date range (temporal.*) or add merchants (catalog.num_merchants)"
+    )
 
 
 def _select(planned: Planned, index: np.ndarray) -> Planned:

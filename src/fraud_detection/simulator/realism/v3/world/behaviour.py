@@ -212,7 +212,7 @@ def merchants_for(
     u_habit, u_pick, u_online, u_home = rng.random((4, n))
     cust = pop.customers
     merchant = pop.customers.habits.sample(customer, u_pick)
-    market = np.where(spell >= 0, pop.travel.market[np.maximum(spell, 0)], cust.market[customer])
+    market = pop.travel.market_or(spell, cust.market[customer])
     online = u_online < cust.online_share[customer]
     explore = u_habit >= knobs.habit_strength
     if spree is not None:
@@ -409,7 +409,7 @@ def places(
     present payments, else the customer's home, or the market they are visiting."""
     m, cust = pop.merchants, pop.customers
     travelling = spell >= 0
-    market = pop.travel.market[np.maximum(spell, 0)]
+    market = pop.travel.market_or(spell, cust.market[customer])
     lat = np.where(travelling, pop.markets.latitude[market], cust.latitude[customer])
     lon = np.where(travelling, pop.markets.longitude[market], cust.longitude[customer])
     zone = np.where(travelling, pop.market_zone[market], cust.zone[customer])

@@ -82,7 +82,7 @@ def build_merchants(cfg: GeneratorConfig, cities: pl.DataFrame, sites: FraudSite
     n, c = cfg.catalog.num_merchants, cfg.catalog
     rng = stream(cfg.seed, "v3.merchants")
     shares = np.array([m.merchants for m in mcc.MCCS])
-    code = rng.choice(len(mcc.MCCS), n, p=shares / shares.sum())
+    code = _both_channels(rng.choice(len(mcc.MCCS), n, p=shares / shares.sum()), shares)
     city = rng.choice(cities.height, n, p=cities["weight"].to_numpy())
     radius = np.clip(3.0 * np.sqrt(cities["population"].to_numpy()[city] / 1e6), 1.0, 15.0)
     lat, lon = jitter(
@@ -103,6 +103,18 @@ def build_merchants(cfg: GeneratorConfig, cities: pl.DataFrame, sites: FraudSite
         }
     )
     return frame.with_columns(_fraud_windows(cfg, frame, sites))
+
+
+def _both_channels(code: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Return ``code`` with at least one in-store and one online merchant (the commonest code
+    of the missing kind replaces the first or last merchant): the world needs both, and a tiny
+    catalog's draw can miss one."""
+    online = mcc.ONLINE_SHARE >= 0.5
+    code = code.copy()
+    for position, kind in ((0, ~online), (-1, online)):
+        if code.size and not kind[code].any():
+            code[position] = int(np.argmax(np.where(kind, shares, -1.0)))
+    return code
 
 
 def _fraud_windows(

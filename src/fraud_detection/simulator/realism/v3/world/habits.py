@@ -37,6 +37,8 @@ def first_distinct(owner: np.ndarray, picks: np.ndarray, k: np.ndarray) -> Picks
     sample without replacement (successive sampling), so this is what Gumbel-top-k gives,
     at the cost of one draw per candidate instead of one per (owner, merchant).
     """
+    if owner.size == 0:
+        return np.zeros(k.size, dtype=np.int64), picks[:0]
     draw = np.arange(owner.size)
     order = np.lexsort((draw, picks, owner))
     first = np.r_[

@@ -126,6 +126,12 @@ class Travel:
     origin: int  # ns before any spell or row
     span: int  # ns after origin past any spell or row
 
+    def market_or(self, spell: np.ndarray, home: np.ndarray) -> np.ndarray:
+        """Return the market of each spell, ``home`` where the row is at home (spell -1)."""
+        if self.market.size == 0:
+            return home
+        return np.where(spell >= 0, self.market[np.maximum(spell, 0)], home)
+
     def at(self, customer: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Return the spell each (customer, time) falls in, or -1 at home."""
         out = np.full(customer.size, -1, dtype=np.int64)

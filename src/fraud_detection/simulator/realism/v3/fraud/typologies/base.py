@@ -204,12 +204,15 @@ def in_range(ctx: Context, times: np.ndarray) -> np.ndarray:
 
 
 def of_role(ctx: Context, role: str, online: bool | None = None) -> np.ndarray:
-    """Return legitimate merchants whose MCC plays ``role`` (online-only / in-store filter)."""
+    """Return legitimate merchants whose MCC plays ``role`` (online-only / in-store filter);
+    a small catalog without any falls back to merchants of that channel, then to any."""
     m = ctx.pop.merchants
-    ok = np.isin(m.code, mcc.with_role(role)) & (m.rogue[0] == np.iinfo(np.int64).max)
-    if online is not None:
-        ok &= (mcc.ONLINE_SHARE[m.code] >= 0.5) == online
-    return np.flatnonzero(ok)
+    legit = m.rogue[0] == np.iinfo(np.int64).max
+    channel = legit if online is None else legit & ((mcc.ONLINE_SHARE[m.code] >= 0.5) == online)
+    for pool in (channel & np.isin(m.code, mcc.with_role(role)), channel, legit):
+        if pool.any():
+            return np.flatnonzero(pool)
+    return np.arange(m.code.size)
 
 
 def by_weight(pool: np.ndarray, weight: np.ndarray, u: np.ndarray) -> np.ndarray:

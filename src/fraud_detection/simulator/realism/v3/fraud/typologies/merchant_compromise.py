@@ -201,7 +201,8 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     card = plan.card[rows.episode]
     owner = pop.cards.owner[card]
     pool = of_role(ctx, "cashout", online=True)
-    pool = pool[pop.merchants.compromise[0][pool] == NEVER]
+    unbreached = pool[pop.merchants.compromise[0][pool] == NEVER]
+    pool = unbreached if unbreached.size else pool
     merchant = by_weight(pool, pop.merchants.weight, h.random())
     amount = amounts(pop, owner, merchant, h.uniform(1.5, 5.0), h.normal())
     channel, entry = online_entry(card.size)

@@ -13,7 +13,7 @@ from ..features import pick
 from ..plan import ChunkPlan
 from ..reference import CHANNELS, COUNTRIES, POS_ENTRY_MODES, SCHEME_NAMES
 from .base import Streams
-from .classic import COMMON_PURPOSES, ClassicRealism, Draws, fresh_sessions
+from .classic_recipe import COMMON_PURPOSES, ClassicRealism, Draws, fresh_sessions
 
 
 class V1(ClassicRealism):

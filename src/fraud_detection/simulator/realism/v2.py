@@ -14,7 +14,7 @@ from ..layout import CATALOG_FILES
 from ..plan import ChunkPlan
 from ..reference import CHANNEL_WEIGHTS, CHANNELS, ENTRY_MODE_GIVEN_CHANNEL, POS_ENTRY_MODES
 from .base import Streams, Tables
-from .classic import COMMON_PURPOSES, ClassicRealism, Draws
+from .classic_recipe import COMMON_PURPOSES, ClassicRealism, Draws
 
 # Share of a card's transactions made from its usual device and IP. Fraud comes from the
 # card's own device less often (account takeover, stolen card details used elsewhere): a

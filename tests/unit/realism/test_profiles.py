@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from fraud_detection.simulator.config import config_from_dict
 from fraud_detection.simulator.fraud import latency, presets
 from fraud_detection.simulator.realism import REALISMS
 from fraud_detection.simulator.realism.profile import FIDELITY_FAMILIES, ReportProfile
@@ -14,6 +15,7 @@ from fraud_detection.simulator.realism.profiles import (
     profile_for_columns,
 )
 from fraud_detection.simulator.reference import DIFFICULTIES, TYPOLOGIES
+from fraud_detection.simulator.report.inputs.config import expected_mix
 from fraud_detection.simulator.schema import column_names
 
 
@@ -57,3 +59,20 @@ def test_a_profile_names_only_known_families_and_sections() -> None:
         ReportProfile(realism="x", fidelity="zipf")
     with pytest.raises(ValueError, match="sections"):
         ReportProfile(realism="x", sections=frozenset({"campaigns"}))
+
+
+@pytest.mark.parametrize(
+    "fraud",
+    [
+        {"difficulty": "medium"},
+        {"difficulty": "hard"},
+        {"difficulty": "easy", "typologies": {"card_testing": 2.0, "lost_stolen": 1.0}},
+    ],
+)
+def test_the_report_reads_the_mix_the_generator_resolves(fraud: dict[str, object]) -> None:
+    cfg = config_from_dict({"total_rows": 1000, "realism": "v3", "fraud": fraud})
+    resolved = presets.resolve(cfg).shares
+    dumped = cfg.model_dump(mode="json")["fraud"]
+    mix = expected_mix(profile_for("v3"), dumped)
+    assert mix is not None and list(mix.values()) == pytest.approx(resolved, abs=1e-12)
+    assert expected_mix(profile_for("v2"), dumped) is None or fraud.get("typologies")

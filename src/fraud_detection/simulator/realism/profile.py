@@ -50,6 +50,8 @@ class ReportProfile:
             raise ValueError(f"fidelity: one of {FIDELITY_FAMILIES}, not {self.fidelity!r}")
         if not self.sections <= set(SECTIONS):
             raise ValueError(f"unknown sections {sorted(self.sections - set(SECTIONS))}")
+        if "typologies" in self.sections and self.max_report_delay_days is None:
+            raise ValueError("the typologies section needs max_report_delay_days")
 
 
 # Data whose realism is unknown (recorded by a later version, or a foreign file whose columns

@@ -95,7 +95,8 @@ def known_at(frame: pl.DataFrame, delay: timedelta, reported: bool | None = None
     """Return when each fraud label becomes known: ``reported_time`` when the labels come
     with report times (``reported``; default: the frame has the column; null: never), else the
     event time plus ``delay``."""
-    if REPORTED in frame.columns if reported is None else reported:
+    has = REPORTED in frame.columns if reported is None else reported
+    if has:
         return frame[REPORTED]
     return (frame[TIME] + delay).alias(REPORTED)
 

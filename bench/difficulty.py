@@ -3,9 +3,10 @@
 python -m bench.difficulty [--rows N] [--levels easy,medium,hard] [--seeds 1,2,3]
                            [--set key=value ...] [--write]
 
-The baseline is the report's own model section (``report.model.baseline_model``: the
-practitioner's history features, the time split with a gap, raw vs raw+history on the labels
-known at go-live, and raw+history on the truth), so the bench and the report cannot disagree.
+The baseline is the report's own model section (``report.analysis.run.analyse``: the
+practitioner's history features on the report's one split, raw vs raw+history on the labels
+known at go-live, raw+history on the truth, and each raw column alone), so the bench and the
+report cannot disagree.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ import yaml
 
 from fraud_detection.simulator.config import config_from_dict
 from fraud_detection.simulator.core import generate_to_parquet
-from fraud_detection.simulator.report.dataset import open_dataset, prepare
-from fraud_detection.simulator.report.model import baseline_model
-from fraud_detection.simulator.report.split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED
+from fraud_detection.simulator.report.analysis.run import analyse
+from fraud_detection.simulator.report.analysis.split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED
+from fraud_detection.simulator.report.inputs.read import read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = ("roc_auc", "ap_lift", "recall_at_1pct_fpr", "recall_at_5pct_fpr")
@@ -48,8 +49,9 @@ def measure(level: str, rows: int, overrides: dict[str, Any], seed: int) -> dict
         result = generate_to_parquet(cfg)
         generated = time.perf_counter() - start
         start = time.perf_counter()
-        prepared = prepare(open_dataset(result.path), "v3")
-        out = baseline_model(prepared, result.rows, DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED)
+        inputs = read_inputs(result.path, None, cfg)
+        sample = (result.rows, DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED)
+        out = analyse(inputs.data, inputs.label_columns, sample).model
         baseline = time.perf_counter() - start
         frauds = pl.scan_parquet(result.path).filter(pl.col("label_fraud"))
         reported = frauds.select(pl.col("reported_time").is_not_null().mean()).collect().item()

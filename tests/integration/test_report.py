@@ -17,7 +17,7 @@ import pytest
 from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
 from fraud_detection.simulator.core import GenerationResult, generate_to_parquet
 from fraud_detection.simulator.report import build_report, write_report
-from fraud_detection.simulator.report.practitioner import HISTORY
+from fraud_detection.simulator.report.analysis.features import HISTORY
 
 SECTIONS = ("overview", "schema_check", "fidelity", "catalog_check", "plots", "leakage", "model")
 PLOTS = (
@@ -111,8 +111,9 @@ def test_generated_data_does_not_leak(report: dict[str, Any]) -> None:
     aucs = {r["column"]: r["auc"] for r in leak["columns"]}
     assert "label_fraud" not in aucs
     assert aucs["transaction_id"] == pytest.approx(0.5)
-    split = leak["split"]
-    assert split["train_rows_total"] == int(0.8 * split["rows"])
+    # Changed with issue 16: the leakage check scores the model's own split (it had its own
+    # 80/20 split), the same rows and labels the model trains and tests on.
+    assert leak["split"] == report["model"]["split"]
 
 
 def test_model_reports_both_feature_sets(report: dict[str, Any]) -> None:
@@ -319,3 +320,25 @@ def test_a_generated_parts_directory_reports_its_provenance(tmp_path: Path) -> N
     assert prov["consistent"] and prov["files"] == prov["files_with"] == len(parts)
     assert data["config"]["source"] == "recorded" and data["fidelity"]["failed"] == 0
     assert data["catalog_check"]["checksums"]["status"] == "match"
+
+
+def test_the_checks_follow_the_datasets_realism_not_the_configs(
+    generated: tuple[GeneratorConfig, GenerationResult], tmp_path: Path
+) -> None:
+    """Issue 16: the dataset's recorded realism (else what its columns imply) picks the checks
+    through its report profile; the config given is only what they check against."""
+    cfg, result = generated
+    as_v3 = config_from_dict(
+        cfg.model_dump(mode="json", exclude={"labeler", "feature"}) | {"realism": "v3"}
+    )
+    recorded = build_report(result.path, result.catalog_dir, as_v3).data
+    names = {c["name"] for c in recorded["fidelity"]["checks"]}
+    assert "zipf.merchant" in names and "labels.columns" not in names  # v2's checks
+    assert recorded["config"]["differences"] and recorded["typologies"] is None
+    foreign = tmp_path / "foreign.parquet"
+    pl.read_parquet(result.path).write_parquet(foreign)  # no provenance, no v3 columns
+    unknown = build_report(foreign, result.catalog_dir, cfg).data
+    checks = {c["name"] for c in unknown["fidelity"]["checks"]}
+    assert checks == {"rows", "fraud_count", "date_range", *(f"id_range.{e}" for e in
+                      ("customer", "merchant", "card"))}  # fmt: skip
+    assert unknown["schema_check"]["realism"] is None and unknown["fidelity"]["failed"] == 0

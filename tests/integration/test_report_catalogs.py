@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from fraud_detection.simulator.core import GenerationResult, generate_to_parquet
+from fraud_detection.simulator.realism.profiles import profile_for
 from fraud_detection.simulator.report import build_report
-from fraud_detection.simulator.report.catalogcheck import catalog_check
-from fraud_detection.simulator.report.dataset import open_dataset, prepare
+from fraud_detection.simulator.report.checks.catalog import catalog_check
+from fraud_detection.simulator.report.inputs.catalogs import open_catalogs
+from fraud_detection.simulator.report.inputs.dataset import open_dataset, prepare
 from tests.conftest import small_config
 
 REPLACED = "catalogs were replaced since this dataset was made"
@@ -42,7 +44,8 @@ def test_the_replaced_catalogs_would_have_failed_the_checks(
     # rows differ (other MCCs, schemes, PAN hashes for the same ids).
     first, second = runs["first"], runs["second"]
     assert first.catalog_dir == second.catalog_dir
-    section, _ = catalog_check(prepare(open_dataset(first.path)), second.catalog_dir)
+    other = open_catalogs(first.path, second.catalog_dir, None, profile_for("v2"))  # unrecorded
+    section, _ = catalog_check(prepare(open_dataset(first.path)), other)
     assert section["failed"] > 0
 
 

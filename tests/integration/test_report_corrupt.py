@@ -12,11 +12,13 @@ import pytest
 
 from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
 from fraud_detection.simulator.core import GenerationResult, generate_to_parquet
+from fraud_detection.simulator.realism.profiles import profile_for
 from fraud_detection.simulator.report import ReportInputError, build_report
-from fraud_detection.simulator.report.dataset import open_dataset, prepare
-from fraud_detection.simulator.report.fidelity import fidelity
-from fraud_detection.simulator.report.overview import overview, schema_check
-from fraud_detection.simulator.report.plotdata import entity_counts
+from fraud_detection.simulator.report.analysis.overview import overview
+from fraud_detection.simulator.report.checks.fidelity import fidelity
+from fraud_detection.simulator.report.checks.schema import schema_check
+from fraud_detection.simulator.report.inputs.dataset import open_dataset, prepare
+from fraud_detection.simulator.report.plots.data import entity_counts
 
 Corruption = Callable[[pl.DataFrame], pl.DataFrame]
 
@@ -54,7 +56,7 @@ def fidelity_of(path: Path, cfg: GeneratorConfig) -> dict[str, dict[str, Any]]:
     ds = open_dataset(path)
     data = prepare(ds)
     ov = overview(ds, data)
-    checks = fidelity(cfg, data, ov, entity_counts(data))["checks"]
+    checks = fidelity(cfg, data, ov, entity_counts(data), profile_for(cfg.realism))["checks"]
     return {c["name"]: c for c in checks}
 
 

@@ -14,12 +14,15 @@ import pytest
 
 from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
 from fraud_detection.simulator.core import GenerationResult, generate_to_parquet
+from fraud_detection.simulator.realism.profiles import profile_for
 from fraud_detection.simulator.report import build_report
+from fraud_detection.simulator.report.analysis.overview import overview
 from fraud_detection.simulator.report.build import Report
-from fraud_detection.simulator.report.dataset import open_dataset, prepare
-from fraud_detection.simulator.report.fidelity_v3 import fidelity_v3
-from fraud_detection.simulator.report.overview import overview
-from fraud_detection.simulator.report.v3facts import MIXES
+from fraud_detection.simulator.report.checks.fidelity import fidelity
+from fraud_detection.simulator.report.inputs.catalogs import open_catalogs
+from fraud_detection.simulator.report.inputs.dataset import open_dataset, prepare
+
+V3 = profile_for("v3")
 
 # Checks the generator fails today (reported to its owner with this report): frauds lost
 # between the episode plan and the rows, and merchant_compromise rows whose reported_time
@@ -83,7 +86,9 @@ def test_typologies_count_every_fraud_row_and_episode(
         rows = frauds.filter(pl.col("fraud_type") == name)
         assert (t["rows"], t["episodes"]) == (rows.height, rows["fraud_episode_id"].n_unique())
     assert sum(t["share"] for t in types.values()) == pytest.approx(1.0)
-    assert [t["expected_share"] for t in types.values()] == pytest.approx(MIXES["medium"])
+    assert [t["expected_share"] for t in types.values()] == pytest.approx(
+        V3.typology_mixes["medium"]
+    )
 
 
 def test_typology_recalls_add_up_to_the_history_models(report: dict[str, Any]) -> None:
@@ -257,9 +262,10 @@ def _one_typology(df: pl.DataFrame) -> pl.DataFrame:
 def _failures(cfg: GeneratorConfig, catalogs: Path | None, path: Path) -> dict[str, Any]:
     """Return the failing v3 checks of the dataset at ``path`` and what each measured."""
     ds = open_dataset(path)
-    data = prepare(ds, "v3")
+    data = prepare(ds, V3)
     fraud = cfg.model_dump(mode="json")["fraud"]
-    section = fidelity_v3(cfg, data, overview(ds, data), catalogs, "", fraud)
+    found = open_catalogs(path, catalogs, None, V3)  # unrecorded: checked
+    section = fidelity(cfg, data, overview(ds, data), {}, V3, found, fraud)
     return {c["name"]: c["measured"] for c in section["checks"] if c["status"] == "fail"}
 
 

@@ -1,7 +1,6 @@
-"""The package's shape: no import cycle, storage below generation, a report that reads data only,
-realisms as plug-ins (nothing outside ``realism/`` compares realism names; the config reads a
-realism only through its ``settings`` module), and short functions (a longer one carries its
-reason in a ``# long:`` comment beside its def).
+"""The package's shape: no import cycle, storage below generation, a report that reads data only
+and reaches a realism only through its report profile, no realism named outside realism/, and
+short functions (a longer one carries its reason in a ``# long:`` comment beside its def).
 
 Imports are read from the source with ``ast``: every ``import`` between modules counts, those
 inside functions and under ``if TYPE_CHECKING:`` included.
@@ -14,17 +13,25 @@ from pathlib import Path
 
 import pytest
 
+from fraud_detection.simulator.realism.registry import REALISMS
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = "fraud_detection.simulator"
 MAX_FUNCTION_LINES = 40
 # What storage may import besides itself: it never reaches up into generation.
 STORAGE_MAY_IMPORT = {"config", "errors", "layout", "result", "version"}
+# What the report may import besides itself: it reads datasets, never generator internals; of
+# ``realism`` only ``realism.profiles`` (``test_the_report_reaches_a_realism_only_by_its_profile``).
+REPORT_MAY_IMPORT = {
+    "config", "errors", "layout", "reference", "schema", "version", "storage", "realism",
+}  # fmt: skip
 # What a realism's settings module may import: the config's building blocks, nothing that
 # loads a generator (the config imports it while it is itself being imported).
 SETTINGS_MAY_IMPORT = {"config.values", "errors", "reference"}
-REALISM_NAMES = ("v1", "v2", "v3")
-# What the report may import besides itself: it reads datasets, never generator internals.
-REPORT_MAY_IMPORT = {"config", "errors", "layout", "reference", "schema", "version", "storage"}
+# The one module of ``realism`` the report may import (what the profiles import is theirs).
+REALISM_DOOR = f"{PACKAGE}.realism.profiles"
+# Where realism names may be compared: the realisms themselves.
+REALISM_HOME = f"{PACKAGE}.realism"
 
 
 def modules() -> dict[str, Path]:
@@ -142,46 +149,132 @@ def test_functions_are_short_or_say_why() -> None:
     assert long == []
 
 
-def realism_name_comparisons(path: Path) -> list[str]:
-    """Return ``line: source`` of every comparison with a realism name in the module at
-    ``path`` (``== "v3"``, ``!= "v1"``, ``in ("v1", "v2")``...)."""
-    found = []
-    tree = ast.parse(path.read_text("utf-8"))
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
+def test_the_report_reaches_a_realism_only_by_its_profile() -> None:
+    bad = {
+        (name, target)
+        for name, targets in graph().items()
+        if name.startswith(f"{PACKAGE}.report")
+        for target in targets
+        if top(target) == "realism" and target != REALISM_DOOR
+    }
+    assert bad == set()
+
+
+def test_the_profiles_are_import_light() -> None:
+    """``realism.profiles`` imports profile modules only (and what those import is theirs):
+    never the registry of generator objects in ``realism/__init__`` nor ``realism.base``."""
+    edges = graph()
+    assert {t for t in edges[REALISM_DOOR] if top(t) == "realism"} <= {
+        name for name in edges if name.startswith(f"{PACKAGE}.realism") and name.endswith("profile")
+    }
+
+
+def _names_a_realism(node: ast.AST, names: set[str], bound: dict[str, ast.AST]) -> bool:
+    """Return whether an operand is a realism name: the string itself, a tuple, list, set or
+    dict literal (or a call such as ``frozenset(...)``) holding one, or a module-level name
+    bound to such a collection."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value in names
+    if isinstance(node, ast.Name) and node.id in bound:
+        return _names_a_realism(bound[node.id], names, {})
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_names_a_realism(e, names, bound) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return any(k is not None and _names_a_realism(k, names, bound) for k in node.keys)
+    if isinstance(node, ast.Call):
+        return any(_names_a_realism(a, names, bound) for a in node.args)
+    return False
+
+
+def _module_constants(tree: ast.Module) -> dict[str, ast.AST]:
+    bound: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
             continue
-        for operand in [node.left, *node.comparators]:
-            literals = (
-                operand.elts if isinstance(operand, ast.Tuple | ast.List | ast.Set) else [operand]
-            )
-            if any(isinstance(x, ast.Constant) and x.value in REALISM_NAMES for x in literals):
-                found.append(f"{path.relative_to(SRC)}:{node.lineno}: {ast.unparse(node)}")
-                break
-    return found
+        if isinstance(target, ast.Name):
+            bound[target.id] = value
+    return bound
 
 
-def test_the_finder_finds_realism_name_comparisons(tmp_path: Path) -> None:
-    module = SRC / "fraud_detection" / "simulator" / "_probe_for_test.py"
-    try:
-        module.write_text('a = cfg.realism == "v3"\nb = name in ("v1", "v2")\nc = "v9" == x\n')
-        assert [f.split(": ", 1)[1] for f in realism_name_comparisons(module)] == [
-            "cfg.realism == 'v3'",
-            "name in ('v1', 'v2')",
-        ]
-    finally:
-        module.unlink()
+COMPARING = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)
 
 
-def test_only_realism_compares_realism_names() -> None:
+def realism_name_comparisons(prefix: str, names: set[str] | None = None) -> list[str]:
+    """Return ``module:line`` of every place a module under ``prefix`` compares a value with a
+    realism name (``==``, ``!=``, ``in``, ``not in``, ``is``; a ``match`` case), the names
+    written out or through a module-level constant holding them. ``names`` defaults to the
+    registry's."""
+    names = set(REALISMS) if names is None else names
+    found: list[tuple[str, int]] = []
+    for module, path in sorted(modules().items()):
+        if not module.startswith(prefix):
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        bound = _module_constants(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and any(isinstance(o, COMPARING) for o in node.ops):
+                operands = [node.left, *node.comparators]
+                hit = any(_names_a_realism(o, names, bound) for o in operands)
+            elif isinstance(node, ast.MatchValue):
+                hit = _names_a_realism(node.value, names, bound)
+            else:
+                continue
+            if hit:
+                found.append((module, node.lineno))
+    return [f"{module}:{line}" for module, line in sorted(found)]
+
+
+def test_the_name_finder_finds_comparisons(tmp_path: Path) -> None:
+    source = (
+        'ALL = ("v1", "v2")\n'
+        "def f(cfg, r):\n"
+        '    a = cfg.realism == "v3"\n'
+        "    b = r in ALL\n"
+        '    c = r not in frozenset({"v2"})\n'
+        "    match r:\n"
+        '        case "v1": pass\n'
+        '    d = "v3 data" == r or r == "v4" or f"{r}" == "v3x"\n'
+    )
+    tree = ast.parse(source)
+    bound = _module_constants(tree)
+    hits = [
+        n.lineno for n in ast.walk(tree)
+        if (isinstance(n, ast.Compare)
+            and any(_names_a_realism(o, {"v1", "v2", "v3"}, bound)
+                    for o in (n.left, *n.comparators)))
+        or (isinstance(n, ast.MatchValue) and _names_a_realism(n.value, {"v1", "v2", "v3"}, bound))
+    ]  # fmt: skip
+    assert sorted(hits) == [3, 4, 5, 7]
+
+
+def test_no_module_outside_realism_compares_realism_names() -> None:
     """Which realism applies is asked of the registries (config.realisms, realism.registry,
     realism.profiles), never decided by comparing names outside realism/."""
-    found = [
-        line
-        for name, path in modules().items()
-        if not name.startswith(f"{PACKAGE}.realism")
-        for line in realism_name_comparisons(path)
+    found = realism_name_comparisons(f"{PACKAGE}.")
+    assert [f for f in found if not f.startswith(REALISM_HOME)] == []
+
+
+def realism_name_literals(prefix: str, names: set[str] | None = None) -> list[str]:
+    """Return ``module:line`` of every string constant equal to a realism name in the modules
+    under ``prefix`` (a docstring or a sentence that mentions one is not equal to it)."""
+    names = set(REALISMS) if names is None else names
+    return [
+        f"{module}:{node.lineno}"
+        for module, path in sorted(modules().items())
+        if module.startswith(prefix)
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names
     ]
-    assert found == []
+
+
+def test_the_report_names_no_realism() -> None:
+    """Stricter than comparing: the report neither tests nor returns a realism's name; what
+    depends on the realism comes from its profile."""
+    assert realism_name_literals(f"{PACKAGE}.report") == []
 
 
 def test_the_config_reads_realisms_only_through_their_settings() -> None:

@@ -7,9 +7,9 @@ figure, machine-readable); ``build_report`` returns them in memory. The console 
 
 from __future__ import annotations
 
-from .build import Report, ReportSettings, build_report, write_report
+from .analysis.split import DEFAULT_MAX_MODEL_ROWS
+from .build import Report, ReportSettings, build_report, save_report, write_report
 from .errors import ReportInputError
-from .split import DEFAULT_MAX_MODEL_ROWS
 
 __all__ = [
     "DEFAULT_MAX_MODEL_ROWS",
@@ -17,5 +17,6 @@ __all__ = [
     "ReportInputError",
     "ReportSettings",
     "build_report",
+    "save_report",
     "write_report",
 ]

@@ -1,48 +1,45 @@
-"""Build the report (every section as JSON-ready data plus PNGs) and write its two files."""
+"""Build the report, a short composition, and write its two files.
+
+In order: the inputs (``inputs.read``: the dataset, its provenance and report profile, the
+config to check against, its catalogs); whole-dataset work (overview, schema, fidelity,
+catalog consistency, plot data); the measurements on the one split (``analysis.run``: each
+column alone, which the leakage check and the band's guard read, and the practitioner's
+model); the sections the realism's profile adds (typologies and label latency); then the
+verdicts, the figures and the page.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..config import GeneratorConfig
-from .catalogcheck import catalog_check
-from .dataset import (
-    Prepared,
-    check_catalog_dir,
-    find_catalog_dir,
-    open_dataset,
-    prepare,
-    realism_of,
-)
+from .analysis.labels import label_latency, recall_plot, typologies
+from .analysis.model import observed_labels
+from .analysis.overview import overview
+from .analysis.run import analyse
+from .analysis.split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED
+from .checks.catalog import catalog_section
+from .checks.fidelity import fidelity
+from .checks.leakage import leakage
+from .checks.schema import schema_check
 from .errors import ReportInputError
-from .fidelity import fidelity
-from .fidelity_v3 import fidelity_v3
-from .figures import render
-from .html import render_html
-from .labels import label_latency, recall_plot, typologies
-from .leakage import leakage
-from .model import baseline_model, observed_labels
-from .overview import overview, schema_check
-from .plotdata import dataset_plots, entity_counts, plot
-from .provenance import catalog_match, config_differences, read_provenance, recorded_config
-from .split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED, time_split
-from .v3facts import expected_mix
+from .inputs.read import Inputs, read_inputs
+from .page.files import HTML_NAME, JSON_NAME, default_out_dir, write_atomically
+from .page.html import render_html
+from .page.verdict import verdicts
+from .plots.data import analysis_plots, dataset_plots, entity_counts
+from .plots.figures import render
 from .values import jsonable
-from .verdict import verdicts
 
 log = logging.getLogger("fraud_detection.simulator.report")
 
-REPORT_VERSION = 3
-RISK_TITLE = "Fraud rate by catalog risk decile (entities by risk, cut at tenths of rows)"
-HTML_NAME, JSON_NAME = "report.html", "report.json"
+REPORT_VERSION = 4
 T = TypeVar("T")
 
 
@@ -84,142 +81,51 @@ class _Timer:
         return result
 
 
-def resolve_catalog(dataset: Path, catalog_dir: Path | None) -> Path | None:
-    """Return the catalog directory to use: the one given (checked) or one found nearby."""
-    if catalog_dir is not None:
-        return check_catalog_dir(Path(catalog_dir))
-    return find_catalog_dir(dataset)
-
-
-def resolve_config(
-    given: GeneratorConfig | None, provenance: dict[str, Any]
-) -> tuple[GeneratorConfig | None, dict[str, Any]]:
-    """Return (the config to check against, report.json's ``config`` section).
-
-    The config given wins; without one, the config the dataset records (its provenance).
-    """
-    info = provenance["info"]
-    section: dict[str, Any] = {"source": None, "note": None, "differences": [], "text": ""}
-    recorded, why = recorded_config(info)
-    if given is not None:
-        section |= {"source": "given", "text": "the config given with --config"}
-        if info is not None and isinstance(info.get("config"), dict):
-            section["differences"] = config_differences(given, info["config"])
-        return given, section
-    if recorded is not None:
-        section |= {"source": "recorded", "text": "the config recorded in the dataset's files"}
-        return recorded, section
-    section["note"] = why if info is not None else "no --config given and no config recorded"
-    section["text"] = "nothing (" + section["note"] + ")"
-    return None, section
-
-
-def catalog_section(
-    data: Prepared, catalogs: Path | None, info: dict[str, Any] | None
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Return (the catalog section, the risk-decile plot), both None without catalogs.
-
-    Catalogs whose sha256 differ from the ones the dataset records are not the ones the rows
-    were drawn from (a later run in the same out_dir replaced them): the checks are skipped
-    and the page says so, rather than report their differences as defects of the data.
-    """
-    if catalogs is None:
-        return None, None
-    match = catalog_match(info, catalogs)
-    reason = _catalog_skip_reason(match, info)
-    if reason is None:
-        section, risk_plot = catalog_check(data, catalogs)
-        return section | {"checksums": match, "skipped": None}, risk_plot
-    section = {
-        "catalog_dir": str(catalogs),
-        "passed": 0,
-        "failed": 0,
-        "checks": [],
-        "checksums": match,
-        "skipped": reason,
-    }
-    return section, plot("risk_deciles", RISK_TITLE, "risk", None, "catalog_check", reason)
-
-
-def _catalog_skip_reason(match: dict[str, Any], info: dict[str, Any] | None) -> str | None:
-    if match["status"] == "replaced":
-        changed = [name for name, f in match["files"].items() if not f["match"]]
-        return (
-            "catalogs were replaced since this dataset was made (sha256 of "
-            f"{', '.join(changed)} differ from the recorded ones); catalog checks skipped"
-        )
-    if match["status"] == "not_used":
-        realism = (info or {}).get("realism", "?")
-        return f"this dataset was made without shared catalogs (realism {realism}); skipped"
-    return None
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every section is built from: the data, its catalogs, config and provenance."""
-
-    data: Prepared
-    realism: str | None
-    catalogs: Path | None
-    config: GeneratorConfig | None
-    info: dict[str, Any] | None
-    settings: ReportSettings
-    fraud: dict[str, Any] | None  # v3's ``fraud`` section, as given or recorded; None: unknown
-
-
-def _fidelity(ctx: Context, ov: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
-    """Return the fidelity section: v3's checks for v3 data, else v1/v2's."""
-    assert ctx.config is not None
-    if ctx.config.realism != "v3":
-        return fidelity(ctx.config, ctx.data, ov, counts)
-    match = catalog_match(ctx.info, ctx.catalogs)
-    usable = ctx.catalogs if match["status"] in ("match", "unknown") else None
-    why = _catalog_skip_reason(match, ctx.info) or "no catalog directory found (--catalog)"
-    return fidelity_v3(ctx.config, ctx.data, ov, usable, why, ctx.fraud)
-
-
 def _dataset_sections(
-    timer: _Timer, ctx: Context, ov: dict[str, Any]
+    timer: _Timer, inputs: Inputs, ov: dict[str, Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return (fidelity and catalog sections, dataset plot entries): whole-dataset work."""
-    data = ctx.data
+    data, cfg = inputs.data, inputs.config
     counts = timer.run("entity counts", lambda: entity_counts(data))
     ov["entities"] = {entity: int(c.size) for entity, c in counts.items()}
     sections: dict[str, Any] = {"fidelity": None, "catalog_check": None}
-    if ctx.config is not None:
-        sections["fidelity"] = timer.run("fidelity", lambda: _fidelity(ctx, ov, counts))
-    plots = timer.run("plot data", lambda: dataset_plots(data, counts, ov, ctx.config))
+    if cfg is not None:
+        sections["fidelity"] = timer.run(
+            "fidelity",
+            lambda: fidelity(cfg, data, ov, counts, inputs.profile, inputs.catalogs, inputs.fraud),
+        )
+    plots = timer.run("plot data", lambda: dataset_plots(data, counts, ov, cfg))
     sections["catalog_check"], risk_plot = timer.run(
-        "catalog check", lambda: catalog_section(data, ctx.catalogs, ctx.info)
+        "catalog check", lambda: catalog_section(data, inputs.catalogs)
     )
     if risk_plot is not None:
         plots.append(risk_plot)
     return sections, plots
 
 
-def _analysis_sections(timer: _Timer, ctx: Context, rows: int) -> dict[str, Any]:
-    """Return the leakage section (80/20 time split) and the baseline model's sections."""
-    settings = ctx.settings
-    split = timer.run(
-        "split", lambda: time_split(ctx.data, rows, settings.max_model_rows, settings.seed)
-    )
-    out = {"leakage": timer.run("leakage", lambda: leakage(split))}
-    out["model"] = timer.run(
-        "model",
-        lambda: baseline_model(ctx.data, rows, settings.max_model_rows, settings.seed),
-    )
-    out["observed_labels"] = observed_labels(out["model"])
-    return out
+def _analysis_sections(
+    timer: _Timer, inputs: Inputs, rows: int, settings: ReportSettings
+) -> dict[str, Any]:
+    """Return the leakage section and the baseline model's sections, on the one split."""
+    sample = (rows, settings.max_model_rows, settings.seed)
+    done = analyse(inputs.data, inputs.label_columns, sample, timer.run)
+    labels = [c for c in inputs.label_columns if inputs.data.has(c)]
+    return {
+        "leakage": leakage(done.scores, done.model["split"], labels),
+        "model": done.model,
+        "observed_labels": observed_labels(done.model),
+    }
 
 
-def _label_sections(timer: _Timer, ctx: Context, model: dict[str, Any]) -> dict[str, Any]:
-    """Return v3's ``typologies`` and ``label_latency`` (None for data without v3's labels)
-    and their figures' entries."""
-    expected = expected_mix(ctx.fraud) if ctx.fraud is not None else None
-    types = timer.run(
-        "typologies", lambda: typologies(ctx.data, expected, model.get("typology_recall"))
-    )
-    latency, latency_plot = timer.run("label latency", lambda: label_latency(ctx.data))
+def _label_sections(timer: _Timer, inputs: Inputs, model: dict[str, Any]) -> dict[str, Any]:
+    """Return ``typologies`` and ``label_latency`` and their figures' entries, for a realism
+    whose profile has that section (None otherwise, or without the label columns)."""
+    data, max_days = inputs.data, inputs.profile.max_report_delay_days
+    if "typologies" not in inputs.profile.sections or max_days is None:
+        return {"typologies": None, "label_latency": None, "label_plots": []}
+    recall = model.get("typology_recall")
+    types = timer.run("typologies", lambda: typologies(data, inputs.expected_mix, recall))
+    latency, latency_plot = timer.run("label latency", lambda: label_latency(data, max_days))
     history = (model.get("models") or {}).get("raw_history") or {}
     plots = [p for p in (latency_plot, recall_plot(types, history.get("recall_at_5pct_fpr")))
              if p is not None]  # fmt: skip
@@ -235,95 +141,31 @@ def build_report(
     """Return the report of ``dataset``; raise ``ReportInputError`` when it is unusable."""
     settings = settings or ReportSettings()
     timer = _Timer()
-    ds = open_dataset(dataset)
-    provenance = timer.run("provenance", lambda: read_provenance(ds.files))
-    realism = realism_of(provenance["info"], ds.schema)
-    data = prepare(ds, realism)
-    cfg, config_section = resolve_config(config, provenance)
-    fraud = fraud_section(config, provenance["info"]) if realism == "v3" else None
-    catalogs = resolve_catalog(ds.path, catalog_dir)
-    ctx = Context(data, realism, catalogs, cfg, provenance["info"], settings, fraud)
-    ov = timer.run("overview", lambda: overview(ds, data))
+    inputs = timer.run("inputs", lambda: read_inputs(dataset, catalog_dir, config))
+    ov = timer.run("overview", lambda: overview(inputs.dataset, inputs.data))
     if ov["rows"] == 0:
-        raise ReportInputError(f"{ds.path}: dataset has no rows")
-    sections, plots = _dataset_sections(timer, ctx, ov)
+        raise ReportInputError(f"{inputs.dataset.path}: dataset has no rows")
+    sections, plots = _dataset_sections(timer, inputs, ov)
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "settings": {"max_model_rows": settings.max_model_rows, "seed": settings.seed},
-        "provenance": provenance,
-        "config": config_section,
+        "provenance": inputs.provenance,
+        "config": inputs.config_section,
         "overview": ov,
-        "schema_check": schema_check(ds.schema, realism),
-        "unusable_columns": list(data.unusable),
+        "schema_check": schema_check(inputs.dataset.schema, inputs.profile),
+        "unusable_columns": list(inputs.data.unusable),
         **sections,
-        **_analysis_sections(timer, ctx, ov["rows"]),
+        **_analysis_sections(timer, inputs, ov["rows"], settings),
     }
-    labels = _label_sections(timer, ctx, report["model"])
+    labels = _label_sections(timer, inputs, report["model"])
     report["model"].pop("typology_recall", None)  # in ``typologies``, beside the counts
     report |= {"typologies": labels["typologies"], "label_latency": labels["label_latency"]}
     report["plots"] = jsonable(plots + labels["label_plots"] + analysis_plots(report))
-    report["verdict"] = verdicts(report, (fraud or {}).get("difficulty"), realism)
+    difficulty = (inputs.fraud or {}).get("difficulty")
+    report["verdict"] = verdicts(report, difficulty, inputs.profile)
     images = timer.run("figures", lambda: {p["name"]: render(p) for p in report["plots"]})
     report["timings_s"] = timer.seconds
     return Report(jsonable(report), images)
-
-
-def fraud_section(
-    given: GeneratorConfig | None, info: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    """Return v3's ``fraud`` section (difficulty, typology mix): the given config's, else the
-    recorded one's; None when the record has none (then the difficulty is unknown, not the
-    default: a record without it says nothing about how hard the data was made)."""
-    if given is not None:
-        section = given.model_dump(mode="json").get("fraud")
-    else:
-        section = ((info or {}).get("config") or {}).get("fraud")
-    return section if isinstance(section, dict) and section.get("difficulty") else None
-
-
-def analysis_plots(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the leakage and model figures' entries (their data is in those sections)."""
-    leak = report["leakage"]
-    entries = [
-        plot(
-            "leakage_auc", "Single-column ROC AUC on the test rows", "leakage",
-            {"columns": leak["columns"], "warn_separation": leak["warn_separation"]},
-            section="leakage",
-        )
-    ]  # fmt: skip
-    models = report["model"].get("models")
-    if models:
-        data = {"models": models, "base_rate": report["model"]["test_base_rate"]}
-        entries.append(plot("model_curves", "ROC and PR curves", "model", data, section="model"))
-    return entries
-
-
-def default_out_dir(dataset: Path) -> Path:
-    """Return where the report goes by default, never inside a lake partition.
-
-    ``{out_dir}/reports/{dataset name}/`` for a dataset in the generator's
-    ``{out_dir}/payments/year=YYYY/month=MM/`` layout (Spark or Athena reading the partition
-    would trip over an HTML file there), else a ``{name}_report/`` folder beside the dataset.
-    """
-    resolved = dataset.resolve()
-    name = resolved.name.removesuffix(".parquet")
-    for ancestor in resolved.parents:
-        if ancestor.name == "payments":
-            return ancestor.parent / "reports" / name
-    return resolved.parent / f"{name}_report"
-
-
-def _write_atomically(files: dict[Path, str]) -> None:
-    """Write each text to a hidden temporary sibling, then rename all into place."""
-    temps = {path: path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp") for path in files}
-    try:
-        for path, text in files.items():
-            temps[path].write_text(text, encoding="utf-8")
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
-    finally:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
 
 
 def save_report(report: Report, dataset: Path, out_dir: Path | None = None) -> tuple[Path, Path]:
@@ -332,7 +174,7 @@ def save_report(report: Report, dataset: Path, out_dir: Path | None = None) -> t
     target = Path(out_dir) if out_dir is not None else default_out_dir(Path(dataset))
     target.mkdir(parents=True, exist_ok=True)
     html_path, json_path = target / HTML_NAME, target / JSON_NAME
-    _write_atomically({html_path: report.to_html(), json_path: report.to_json()})
+    write_atomically({html_path: report.to_html(), json_path: report.to_json()})
     return html_path, json_path
 
 

@@ -18,10 +18,10 @@ import polars as pl
 
 from ..config import load_config
 from ..errors import ConfigError
+from .analysis.split import DEFAULT_MAX_MODEL_ROWS
 from .build import ReportSettings, build_report, save_report
 from .errors import ReportInputError
-from .markup import tolerance, value
-from .split import DEFAULT_MAX_MODEL_ROWS
+from .page.markup import tolerance, value
 
 log = logging.getLogger("fraud_detection.simulator.report")
 

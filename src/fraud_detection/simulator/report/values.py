@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+DASH = "–"  # what the page and the checks show for a value that is not there
+
 
 def jsonable(value: Any) -> Any:
     """Return ``value`` as JSON-ready Python data: dicts, lists, str, int, float, bool, None."""

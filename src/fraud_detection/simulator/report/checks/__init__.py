@@ -1,0 +1,1 @@
+"""Checks with a verdict: schema, fidelity to the config, catalog consistency, leakage."""

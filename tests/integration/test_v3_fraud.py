@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,10 @@ def test_lost_or_stolen_is_spent_in_person_while_the_owner_stops(medium: Run) ->
 
 
 def test_compromised_cards_paid_at_the_breach_before_their_fraud(medium: Run) -> None:
+    """A victim's exposing payment at the breach is a row of the data when it happened inside
+    the range: then before the fraud, inside the breach window. Breaches from before the range
+    still make fraud in it (the range opens on a running world), so victims whose fraud falls
+    early may have been exposed before the data begins; late in the range most were not."""
     breached = medium.merchants.filter(pl.col("compromise_start").is_not_null())
     compromise = medium.of("merchant_compromise")
     assert compromise.height > 0 and breached.height > 0
@@ -165,10 +170,23 @@ def test_compromised_cards_paid_at_the_breach_before_their_fraud(medium: Run) ->
     )
     exposed = first.join(visits.select("card_id", "event_time", "merchant_id"), on="card_id")
     exposed = exposed.filter(pl.col("event_time") < pl.col("fraud_at"))
-    assert set(exposed["card_id"]) == set(first["card_id"])  # every victim card
+    start = medium.frame["event_time"].min()
+    late = first.filter(pl.col("fraud_at") >= start + pl.duration(days=60))  # of 90
+    seen = late.filter(pl.col("card_id").is_in(exposed["card_id"].implode()))
+    assert late.height > 20 and seen.height >= 0.7 * late.height, (seen.height, late.height)
     # The fraud happens elsewhere: never at a breached merchant where that card was exposed.
     where = exposed.select("card_id", "merchant_id").unique()
     assert compromise.join(where, on=["card_id", "merchant_id"]).height == 0
+
+
+def test_the_range_opens_on_a_running_world(medium: Run) -> None:
+    """No warm-up: the first fortnight holds its share of the fraud (within 25%), stories
+    that began before the range included."""
+    times = medium.fraud["event_time"]
+    start = times.min().replace(hour=0, minute=0, second=0, microsecond=0)
+    days = (times.max() - start).days + 1
+    first = int((times < start + timedelta(days=14)).sum())
+    assert abs(first / (times.len() * 14 / days) - 1) <= 0.25, first
 
 
 def test_a_rogue_merchant_pushes_many_cards_in_its_window(medium: Run) -> None:

@@ -28,6 +28,7 @@ from .fraud.presets import (
     resolve,
 )
 from .fraud.typologies import Context
+from .fraud.typologies.merchant_compromise import breach_lead_ns, breach_mass
 from .plan import plan_v3
 from .world.behaviour import (
     AgentFamilies,
@@ -49,7 +50,7 @@ from .world.schedule import (
 NS_PER_DAY = 86_400_000_000_000
 # Expected fraud rows per breached / rogue merchant: sets how many the catalog holds.
 ROWS_PER_BREACH = 30
-ROWS_PER_ROGUE = 30
+ROWS_PER_ROGUE = 15
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def fraud_sites(cfg: GeneratorConfig, params: FraudParams) -> FraudSites:
         breach_days_median=45.0,
         rogues=-(-rogue // ROWS_PER_ROGUE),
         rogue_days_median=14.0 / params.pace,
+        breach_lead_ns=breach_lead_ns(params.compromise_lag_days, params.pace),
+        breach_mass=breach_mass,
     )
 
 

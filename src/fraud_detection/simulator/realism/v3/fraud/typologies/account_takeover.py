@@ -42,6 +42,7 @@ from .base import (
 
 CODE = TYPOLOGIES.index("account_takeover")
 STEALTHY, SPAN, MARKET = 0, 1, 2
+MAX_HOURS = 504  # an imitating takeover drains the account over up to three weeks
 
 
 class AccountTakeover(Typology):
@@ -51,11 +52,11 @@ class AccountTakeover(Typology):
         pace = ctx.params.pace
         rows, stealthy = draw_episodes(ctx, quota, rng, (1, 7), (2, 9))
         n = rows.size
-        hours = np.where(stealthy, rng.uniform(72, 504, n), rng.uniform(1, 72, n)) / pace
+        hours = np.where(stealthy, rng.uniform(72, MAX_HOURS, n), rng.uniform(1, 72, n)) / pace
         online = ctx.pop.customers.online_share[ctx.pop.cards.owner] > 0.05
         card = victims(ctx, n, rng, online.astype(np.float64))
         owner = ctx.pop.cards.owner[card]
-        day = random_days(ctx, rng, n)
+        day = random_days(ctx, rng, n, self.lead_ns(ctx))
         u = rng.random(n)
         anytime = day + (u * NS_PER_DAY).astype(np.int64)
         start = np.where(stealthy, local_daytime(ctx, owner, day, u), anytime)
@@ -63,6 +64,10 @@ class AccountTakeover(Typology):
         market = np.where(stealthy, ctx.pop.customers.market[owner], abroad)
         extra = np.stack([stealthy, hours * NS_PER_HOUR, market], axis=1).astype(np.float64)
         return Planned(card, np.arange(n), start, rows, np.zeros(n, np.int64), extra)
+
+    def lead_ns(self, ctx: Context) -> int:
+        """The slowest drain (504 hours at pace 1) and a day to reach daylight."""
+        return int(MAX_HOURS * NS_PER_HOUR / ctx.params.pace + NS_PER_DAY)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which)

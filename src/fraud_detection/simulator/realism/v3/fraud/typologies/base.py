@@ -127,6 +127,12 @@ class Typology(ABC):
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         """Return episodes making at least ``quota`` fraud rows (none when quota is 0)."""
 
+    def lead_ns(self, ctx: Context) -> int:
+        """Return how long before the range an episode may begin and still make rows in it
+        (about its longest story: the planner then sees a steady pace from day one)."""
+        del ctx
+        return 0
+
     @abstractmethod
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         """Return every row of episodes ``which`` (indices into ``plan``)."""
@@ -158,26 +164,28 @@ def victims(
 ) -> np.ndarray:
     """Return ``n`` victim cards, by card risk (times ``weight``), distinct while they last."""
     w = ctx.pop.cards.risk * (1.0 if weight is None else weight)
-    return draw_distinct(np.cumsum(w), n, rng)
+    return draw_distinct(w, n, rng)
 
 
-def draw_distinct(cdf: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Return ``n`` indices drawn by weight (``cdf``: cumulative weights), distinct while
-    there are nonzero weights left, then repeating: the first distinct values of draws with
-    replacement are a weighted sample without replacement (successive sampling)."""
-    total = float(cdf[-1]) if cdf.size else 0.0
-    nonzero = int(np.count_nonzero(np.diff(np.r_[0.0, cdf]) > 0))
-    if n <= 0 or total <= 0:
+def draw_distinct(weight: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``n`` indices drawn by ``weight``, distinct while there are nonzero weights
+    left, then repeating (drawn with replacement).
+
+    The distinct ones are a weighted sample without replacement in one pass (Efraimidis and
+    Spirakis: the ``k`` largest ``u ** (1 / w)``), in the order successive draws would give
+    them: its cost does not grow as the sample nears the population, as repeated draws do.
+    """
+    positive = np.flatnonzero(weight > 0)
+    if n <= 0 or positive.size == 0:
         return np.zeros(0, dtype=np.int64)
-    want = min(n, nonzero)
-    got = np.zeros(0, dtype=np.int64)
-    while got.size < want:
-        drawn = np.searchsorted(cdf, rng.random(2 * want + 8) * total, side="right")
-        both = np.concatenate([got, np.minimum(drawn, cdf.size - 1)])
-        _, first = np.unique(both, return_index=True)
-        got = both[np.sort(first)][:want]
-    more = np.searchsorted(cdf, rng.random(n - want) * total, side="right")
-    return np.concatenate([got, np.minimum(more, cdf.size - 1)]).astype(np.int64)
+    want = min(n, positive.size)
+    key = np.log(rng.random(positive.size)) / weight[positive]  # log of u ** (1 / w)
+    top = np.argpartition(-key, want - 1)[:want] if want < positive.size else np.arange(want)
+    chosen = positive[top[np.argsort(-key[top], kind="stable")]]
+    cdf = np.cumsum(weight[positive])
+    more = positive[np.minimum(np.searchsorted(cdf, rng.random(n - want) * cdf[-1], "right"),
+                               positive.size - 1)]  # fmt: skip
+    return np.concatenate([chosen, more]).astype(np.int64)
 
 
 def local_daytime(
@@ -191,16 +199,42 @@ def local_daytime(
     return day_ns + (minute - offset) * NS_PER_MINUTE
 
 
-def random_days(ctx: Context, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Return ``n`` UTC midnights, uniform over the range (an episode running past its end is
-    cut there: the plan keeps only rows inside the range)."""
-    days = max(int((ctx.stop_ns - ctx.first_ns) // NS_PER_DAY), 1)
-    return ctx.first_ns + rng.integers(0, days, n).astype(np.int64) * NS_PER_DAY
+def stratified(rng: np.random.Generator, n: int, mass: np.ndarray | None = None) -> np.ndarray:
+    """Return ``n`` positions in [0, 1) spread evenly, in random order: stories start at an
+    even pace (a typology's first fortnight holds its share), each at a random moment of its
+    stratum. With ``mass`` (what each story weighs: an attack's cards) the strata are as wide
+    as the shares of mass, so a big attack does not leave a fortnight without any."""
+    if mass is None:
+        return (rng.permutation(n) + rng.random(n)) / max(n, 1)
+    order = rng.permutation(n)
+    share = mass[order] / max(float(mass.sum()), 1e-300)
+    out = np.empty(n)
+    out[order] = np.cumsum(share) - share * rng.random()  # one offset: systematic
+    return np.clip(out, 0.0, np.nextafter(1.0, 0.0))
 
 
-def in_range(ctx: Context, times: np.ndarray) -> np.ndarray:
-    """Return ``times`` clipped into the configured range."""
-    return np.clip(times, ctx.first_ns, ctx.stop_ns - 1)
+def random_days(ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0) -> np.ndarray:
+    """Return ``n`` UTC midnights, evenly spread (``stratified``) over the range and the
+    ``lead_ns`` before it.
+
+    Stories run at a steady pace from the range's first day: those that began up to
+    ``lead_ns`` earlier (the typology's longest story) contribute the rows they make inside
+    it, as a bank's history starts in the middle of running sprees, breaches and disputes; an
+    episode running past the range's end is cut there. The planner keeps only rows inside.
+    """
+    first = ctx.first_ns - -(-lead_ns // NS_PER_DAY) * NS_PER_DAY
+    days = max(int((ctx.stop_ns - first) // NS_PER_DAY), 1)
+    return first + (stratified(rng, n) * days).astype(np.int64) * NS_PER_DAY
+
+
+def random_moments(
+    ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0,
+    mass: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Return ``n`` moments evenly spread (by ``mass``, see ``stratified``) over the range and
+    the ``lead_ns`` before it."""
+    first = ctx.first_ns - lead_ns
+    return first + (stratified(rng, n, mass) * (ctx.stop_ns - first)).astype(np.int64)
 
 
 def of_role(ctx: Context, role: str, online: bool | None = None) -> np.ndarray:

@@ -39,67 +39,88 @@ from .base import (
     natural_rows,
     of_role,
     online_entry,
+    random_moments,
     victims_online_merchant,
 )
 
 CODE = TYPOLOGIES.index("card_testing")
 TESTS, CASHED, LAG, CASH_ROWS, SPAN, STEALTHY, START, DURATION, MARKET, MERCH = range(10)
 CASHED_OUT_SHARE = 0.45
+MAX_LAG = 30 * NS_PER_DAY
+# Expected fraud rows of an attack: 15 cards x (2 tests + 45% cashed out x 5 purchases).
+ROWS_PER_ATTACK = 15 * (2.0 + CASHED_OUT_SHARE * 5.0)
 
 
 class CardTesting(Typology):
     name = "card_testing"
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
-        attacks: list[np.ndarray] = []
-        cards: list[np.ndarray] = []
-        total = 0
-        risk = np.cumsum(ctx.pop.cards.risk)  # victims by card risk
+        if quota <= 0:
+            return Planned.empty(MERCH + 4)
+        # Attacks in batches (vectorised) until their rows reach the quota: a batch is sized
+        # by the expected rows of an attack, so one or two batches do.
+        batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        total = attacks = 0
         while total < quota:
-            extra, card = self._attack(ctx, rng, risk)
-            attacks.append(extra)
-            cards.append(card)
+            k = max(1, int(np.ceil(1.2 * (quota - total) / ROWS_PER_ATTACK)))
+            extra, card, attack = self._attacks(ctx, rng, k)
+            batches.append((extra, card, attack + attacks))
+            attacks += k
             total += int((extra[:, TESTS] + extra[:, CASHED] * extra[:, CASH_ROWS]).sum())
-        extra = np.concatenate(attacks)
-        card = np.concatenate(cards)
-        group = np.repeat(np.arange(len(attacks)), [a.shape[0] for a in attacks])
+        extra = np.concatenate([b[0] for b in batches])
+        card = np.concatenate([b[1] for b in batches])
+        group = np.concatenate([b[2] for b in batches])
         rows = (extra[:, TESTS] + extra[:, CASHED] * extra[:, CASH_ROWS]).astype(np.int64)
         start = extra[:, START].astype(np.int64)
         return Planned(card, group, start, rows, np.zeros(card.size, np.int64), extra)
 
-    def _attack(
-        self, ctx: Context, rng: np.random.Generator, risk: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Return (per-card numbers, victim cards) of one attack (``risk``: cumulative)."""
+    def lead_ns(self, ctx: Context) -> int:
+        """Tests, the longest lag and the cash-out span, and a day to reach daylight."""
+        return int(MAX_LAG + (6 + 48) * NS_PER_HOUR / ctx.params.pace + NS_PER_DAY)
+
+    def _attacks(
+        self, ctx: Context, rng: np.random.Generator, k: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (per-card numbers, victim cards, attack of each card) of ``k`` attacks."""
         pace = ctx.params.pace
-        n = int(np.clip(round(rng.lognormal(np.log(15), 0.6)), 3, 80))
-        card = draw_distinct(risk, n, rng)
-        stealthy = rng.random() < ctx.params.mimicry
-        span_all = ctx.stop_ns - ctx.first_ns
-        start = ctx.first_ns + int(rng.random() * span_all)
-        duration = rng.uniform(1, 6) * NS_PER_HOUR / pace
-        lag = np.clip(rng.lognormal(np.log(3 * NS_PER_DAY), 1.0, n), NS_PER_HOUR, 30 * NS_PER_DAY)
+        cards = np.clip(np.round(rng.lognormal(np.log(15), 0.6, k)), 3, 80).astype(np.int64)
+        attack = np.repeat(np.arange(k), cards)
+        n = attack.size
+        card = draw_distinct(ctx.pop.cards.risk, n, rng)  # victims by card risk
+        stealthy = rng.random(k) < ctx.params.mimicry
+        start = random_moments(ctx, rng, k, self.lead_ns(ctx), cards.astype(np.float64))
+        duration = rng.uniform(1, 6, k) * NS_PER_HOUR / pace
+        lag = np.clip(rng.lognormal(np.log(3 * NS_PER_DAY), 1.0, n), NS_PER_HOUR, MAX_LAG)
         span = rng.uniform(1, 48, n) * NS_PER_HOUR / pace
         cashed = rng.random(n) < CASHED_OUT_SHARE
-        testers = of_role(ctx, "testing", online=True)
-        if stealthy:  # popular online merchants of any kind, like a real first purchase
-            merchants = ctx.pop.markets.online_all.sample(np.zeros(3, np.int64), rng.random(3))
-        else:
-            # Low-friction shops by risk, busier ones more often (their regulars then pay
-            # where the tests left a trail: the false alarms a merchant's fraud rate raises).
-            weight = ctx.pop.merchants.risk * np.sqrt(ctx.pop.merchants.weight)
-            merchants = by_weight(testers, weight, rng.random(3))
-        merchants = merchants[: rng.integers(1, 4)]
-        market = foreign_market(ctx, ctx.pop.cards.owner[card[:1]], rng.random(1))[0]
+        merchants, count = self._test_merchants(ctx, rng, stealthy)
+        first_card = np.r_[0, np.cumsum(cards)[:-1]]
+        market = foreign_market(ctx, ctx.pop.cards.owner[card[first_card]], rng.random(k))
         columns = np.zeros((n, MERCH + 4))
         columns[:, TESTS] = 1 + rng.binomial(2, 0.5, n)
         columns[:, CASHED] = cashed
         columns[:, LAG], columns[:, CASH_ROWS], columns[:, SPAN] = lag, rng.integers(2, 9, n), span
-        columns[:, STEALTHY], columns[:, START], columns[:, DURATION] = stealthy, start, duration
-        columns[:, MARKET] = market
-        columns[:, MERCH : MERCH + 3] = np.resize(merchants, 3)
-        columns[:, MERCH + 3] = merchants.size
-        return columns, card
+        columns[:, STEALTHY], columns[:, START] = stealthy[attack], start[attack]
+        columns[:, DURATION], columns[:, MARKET] = duration[attack], market[attack]
+        columns[:, MERCH : MERCH + 3] = merchants[attack]
+        columns[:, MERCH + 3] = count[attack]
+        return columns, card, attack
+
+    def _test_merchants(
+        self, ctx: Context, rng: np.random.Generator, stealthy: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return (3 merchants, how many of them it uses) per attack: low-friction shops by
+        risk, busier ones more often (their regulars then pay where the tests left a trail:
+        the false alarms a merchant's fraud rate raises); imitating, popular online merchants
+        of any kind, like a real first purchase."""
+        k = stealthy.size
+        u = rng.random((k, 3))
+        testers = of_role(ctx, "testing", online=True)
+        weight = ctx.pop.merchants.risk * np.sqrt(ctx.pop.merchants.weight)
+        straight = by_weight(testers, weight, u.ravel()).reshape(k, 3)
+        popular = ctx.pop.markets.online_all.sample(np.zeros(3 * k, np.int64), u.ravel())
+        merchants = np.where(stealthy[:, None], popular.reshape(k, 3), straight)
+        return merchants, rng.integers(1, 4, k)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         extra = plan.extra

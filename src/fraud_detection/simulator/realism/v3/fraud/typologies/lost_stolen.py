@@ -14,6 +14,7 @@ import numpy as np
 from .....reference import TYPOLOGIES
 from ...world import mcc
 from ...world.behaviour import amounts
+from ...world.population import NS_PER_DAY
 from ...world.rows import (
     ATM,
     CHIP,
@@ -55,10 +56,14 @@ class LostStolen(Typology):
         hours = np.where(stealthy, rng.uniform(24, 72, n), rng.uniform(1, 12, n)) / pace
         pin = ~stealthy & (rng.random(n) < 0.25)
         card = victims(ctx, n, rng)
-        day = random_days(ctx, rng, n)
+        day = random_days(ctx, rng, n, self.lead_ns(ctx))
         theft = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(n))
         extra = np.stack([stealthy, delay, hours * NS_PER_HOUR, pin], axis=1).astype(np.float64)
         return Planned(card, np.arange(n), theft, rows, np.zeros(n, np.int64), extra)
+
+    def lead_ns(self, ctx: Context) -> int:
+        """The longest delay after the theft and the slowest spree (three days at pace 1)."""
+        return int((120 * NS_PER_MINUTE + 72 * NS_PER_HOUR) / ctx.params.pace + NS_PER_DAY)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which)

@@ -28,7 +28,7 @@ from .base import (
     Typology,
     at_home,
     attacker_session,
-    fill,
+    fill_each,
     make_rows,
     natural_rows,
     online_entry,
@@ -51,13 +51,13 @@ class RogueMerchant(Typology):
             return Planned.empty(3)
         length = (m.rogue[1] - m.rogue[0])[rogues].astype(np.float64)
         quotas = apportion(quota, length)
-        rows = [fill(int(q), lambda k: 1 + (rng.random(k) < 0.3)) for q in quotas]
-        merchant = np.repeat(rogues, [r.size for r in rows])
-        rows_all = np.concatenate(rows).astype(np.int64)
+        drawn = fill_each(quotas, lambda k: 1 + (rng.random(k) < 0.3).astype(np.int64))
+        merchant = rogues[drawn[:, -1]]
+        rows_all = drawn[:, 0].astype(np.int64)
         n = rows_all.size
         card = victims(ctx, n, rng)
         stealthy = rng.random(n) < ctx.params.mimicry
-        start = np.maximum(m.rogue[0][merchant], ctx.first_ns)
+        start = m.rogue[0][merchant]
         end = np.maximum(m.rogue[1][merchant], start + NS_PER_HOUR)
         first = start + (rng.random(n) * (end - start)).astype(np.int64)
         extra = np.stack([stealthy, merchant, first], axis=1).astype(np.float64)
@@ -74,7 +74,6 @@ class RogueMerchant(Typology):
         night = ~stealthy & (h.random() < 0.6)  # local hours: mostly at night when straight
         hour = np.where(night, h.uniform(0, 5), h.uniform(8, 22))
         time = day + (hour * NS_PER_HOUR).astype(np.int64) - offset
-        time = np.maximum(time, ctx.first_ns)
         return RowTimes(episode, rank, time, np.ones(episode.size, dtype=bool))
 
     def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:

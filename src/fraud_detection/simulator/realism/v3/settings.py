@@ -69,6 +69,12 @@ class PopulationConfig(Section):
         le=0.1,
         description="Share of everyday payments that are a one-off large purchase (5-20x).",
     )
+    calendar: bool = Field(
+        True,
+        description="Weekdays, public holidays (the holidays package), seasons, the days before"
+        " Christmas, Black Friday, paydays and fraud waves shape each day (README: The v3"
+        " calendar); false: every day alike.",
+    )
 
     @field_validator("countries")
     @classmethod

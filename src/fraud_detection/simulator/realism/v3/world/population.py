@@ -31,6 +31,7 @@ from .markets import (
     Groups,
     Markets,
 )
+from .rhythm import Mix, Rhythm, build_rhythm, zone_country_share
 from .rows import TERMINAL_TYPES
 
 NS_PER_DAY = 86_400_000_000_000
@@ -186,6 +187,7 @@ class Population:
     carrier_ips: np.ndarray  # per country index: how many shared carrier IPs its phones use
     public_devices: int  # how many public computers the world has
     salt: np.uint64  # the seed's, so carrier IPs differ between seeds
+    rhythm: Rhythm  # the calendar: each zone's and country's days
 
     @classmethod
     def from_tables(cls, cfg: GeneratorConfig, tables: Mapping[str, pl.DataFrame]) -> Population:
@@ -207,8 +209,23 @@ class Population:
             (*cfg.feature.device_types, *TERMINAL_TYPES),
             _index_of(tuple(cfg.feature.device_types), "mobile"),
             _carrier_ips(people, len(markets.countries)), max(10, people.size // 2000),
-            np.uint64(cfg.seed),
+            np.uint64(cfg.seed), _rhythm(cfg, people, merch, card, markets, len(zones)),
         )  # fmt: skip
+
+
+def _rhythm(
+    cfg: GeneratorConfig, people: Customers, merchants: Merchants, cards: Cards,
+    markets: Markets, zones: int,
+) -> Rhythm:  # fmt: skip
+    """Return the world's calendar weights (``population.calendar``)."""
+    activity = np.bincount(cards.owner, weights=cards.weight, minlength=people.size)
+    countries = len(markets.countries)
+    mix = Mix(
+        people.country, activity, people.habits, merchants.code,
+        zone_country_share(people.zone, people.country, activity, zones, countries),
+    )  # fmt: skip
+    t = cfg.temporal
+    return build_rhythm(markets.countries, t.start_date, t.last_day, cfg.population.calendar, mix)
 
 
 def _housemates(household: np.ndarray) -> np.ndarray:

@@ -56,7 +56,10 @@ class AccountTakeover(Typology):
         online = ctx.pop.customers.online_share[ctx.pop.cards.owner] > 0.05
         card = victims(ctx, n, rng, online.astype(np.float64))
         owner = ctx.pop.cards.owner[card]
-        day = random_days(ctx, rng, n, self.lead_ns(ctx))
+        # Takeovers follow online shopping and come in waves around the peak shopping days.
+        rhythm = ctx.pop.rhythm
+        weight = rhythm.country_day["online"] * rhythm.wave[:, None]
+        day = random_days(ctx, rng, n, self.lead_ns(ctx), weight, ctx.pop.customers.country[owner])
         u = rng.random(n)
         anytime = day + (u * NS_PER_DAY).astype(np.int64)
         start = np.where(stealthy, local_daytime(ctx, owner, day, u), anytime)

@@ -25,6 +25,7 @@ from ...world.behaviour import (
     AgentFamilies,
     Sessions,
 )
+from ...world.calendar import warp
 from ...world.population import (
     NS_PER_DAY,
     Population,
@@ -213,9 +214,13 @@ def stratified(rng: np.random.Generator, n: int, mass: np.ndarray | None = None)
     return np.clip(out, 0.0, np.nextafter(1.0, 0.0))
 
 
-def random_days(ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0) -> np.ndarray:
-    """Return ``n`` UTC midnights, evenly spread (``stratified``) over the range and the
-    ``lead_ns`` before it.
+def random_days(
+    ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0,
+    weight: np.ndarray | None = None, country: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Return ``n`` UTC midnights (local dates), evenly spread (``stratified``) over the range
+    and the ``lead_ns`` before it, by the calendar's ``weight`` (days, countries) of each
+    episode's ``country`` when given.
 
     Stories run at a steady pace from the range's first day: those that began up to
     ``lead_ns`` earlier (the typology's longest story) contribute the rows they make inside
@@ -224,17 +229,36 @@ def random_days(ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0
     """
     first = ctx.first_ns - -(-lead_ns // NS_PER_DAY) * NS_PER_DAY
     days = max(int((ctx.stop_ns - first) // NS_PER_DAY), 1)
-    return first + (stratified(rng, n) * days).astype(np.int64) * NS_PER_DAY
+    u = stratified(rng, n)
+    if weight is None or country is None:
+        return first + (u * days).astype(np.int64) * NS_PER_DAY
+    daily = _days_of(ctx, weight, first, days)
+    out = np.empty(n, dtype=np.int64)
+    for c in np.unique(country):
+        rows = country == c
+        out[rows] = (warp(u[rows], daily[:, max(int(c), 0)]) * days).astype(np.int64)
+    return first + out * NS_PER_DAY
+
+
+def _days_of(ctx: Context, weight: np.ndarray, first: int, days: int) -> np.ndarray:
+    """Return the rows of a calendar ``weight`` for ``days`` days from ``first``."""
+    origin = ctx.pop.rhythm.origin
+    index = np.clip((first - origin) // NS_PER_DAY + np.arange(days), 0, weight.shape[0] - 1)
+    return weight[index]
 
 
 def random_moments(
     ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0,
-    mass: np.ndarray | None = None,
+    mass: np.ndarray | None = None, weight: np.ndarray | None = None,
 ) -> np.ndarray:  # fmt: skip
     """Return ``n`` moments evenly spread (by ``mass``, see ``stratified``) over the range and
-    the ``lead_ns`` before it."""
+    the ``lead_ns`` before it, by the calendar's daily ``weight`` (days,) when given."""
     first = ctx.first_ns - lead_ns
-    return first + (stratified(rng, n, mass) * (ctx.stop_ns - first)).astype(np.int64)
+    u = stratified(rng, n, mass)
+    if weight is not None:
+        days = -(-(ctx.stop_ns - first) // NS_PER_DAY)
+        u = warp(u, _days_of(ctx, weight, first, days))
+    return first + (u * (ctx.stop_ns - first)).astype(np.int64)
 
 
 def of_role(ctx: Context, role: str, online: bool | None = None) -> np.ndarray:

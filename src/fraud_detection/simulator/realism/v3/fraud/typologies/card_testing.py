@@ -88,7 +88,9 @@ class CardTesting(Typology):
         n = attack.size
         card = draw_distinct(ctx.pop.cards.risk, n, rng)  # victims by card risk
         stealthy = rng.random(k) < ctx.params.mimicry
-        start = random_moments(ctx, rng, k, self.lead_ns(ctx), cards.astype(np.float64))
+        # Attacks come in waves around the peak shopping days (when tested cards blend in).
+        lead, wave = self.lead_ns(ctx), ctx.pop.rhythm.wave
+        start = random_moments(ctx, rng, k, lead, cards.astype(np.float64), wave)
         duration = rng.uniform(1, 6, k) * NS_PER_HOUR / pace
         lag = np.clip(rng.lognormal(np.log(3 * NS_PER_DAY), 1.0, n), NS_PER_HOUR, MAX_LAG)
         span = rng.uniform(1, 48, n) * NS_PER_HOUR / pace

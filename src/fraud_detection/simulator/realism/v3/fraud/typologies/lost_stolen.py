@@ -56,7 +56,11 @@ class LostStolen(Typology):
         hours = np.where(stealthy, rng.uniform(24, 72, n), rng.uniform(1, 12, n)) / pace
         pin = ~stealthy & (rng.random(n) < 0.25)
         card = victims(ctx, n, rng)
-        day = random_days(ctx, rng, n, self.lead_ns(ctx))
+        # Cards are lost where people shop in person: on busy shopping days, rarely when
+        # shops are shut (the calendar's in-store weight of the victim's country).
+        country = ctx.pop.customers.country[ctx.pop.cards.owner[card]]
+        in_store = ctx.pop.rhythm.country_day["in_store"]
+        day = random_days(ctx, rng, n, self.lead_ns(ctx), in_store, country)
         theft = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(n))
         extra = np.stack([stealthy, delay, hours * NS_PER_HOUR, pin], axis=1).astype(np.float64)
         return Planned(card, np.arange(n), theft, rows, np.zeros(n, np.int64), extra)

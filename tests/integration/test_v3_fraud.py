@@ -108,15 +108,48 @@ def test_an_episode_is_one_card_and_one_story(medium: Run) -> None:
 def test_card_testing_probes_many_cards_with_tiny_amounts(easy: Run) -> None:
     tests = easy.of("card_testing").filter(pl.col("amount") <= 10)
     assert tests.height > 0.3 * easy.of("card_testing").height
-    fan_in = tests.group_by("ip_address").agg(pl.col("card_id").n_unique().alias("cards"))
-    assert fan_in["cards"].max() >= 5  # one bot's IP across many cards
+    fan_in = tests.group_by("device_id").agg(pl.col("card_id").n_unique().alias("cards"))
+    assert fan_in["cards"].max() >= 10  # one bot's fingerprint across many cards
     legit_fan_in = (
         easy.frame.filter(~pl.col("label_fraud"))
-        .group_by("ip_address")
+        .group_by("device_id")
         .agg(pl.col("card_id").n_unique().alias("cards"))
     )
     assert fan_in["cards"].max() > legit_fan_in.drop_nulls()["cards"].quantile(0.99)
     assert (easy.of("card_testing")["channel"] == "ONLINE").all()
+
+
+@pytest.mark.parametrize("level", ["easy", "medium", "hard"])
+def test_a_card_testing_campaign_is_a_bot_at_every_level(
+    level: str, request: pytest.FixtureRequest
+) -> None:
+    """Harder levels hide the infrastructure (more proxy IPs, fewer cards per device) but
+    never the story: at least 10 cards, test rows sharing a device or IP with 3 or more
+    other cards, small test amounts."""
+    run: Run = request.getfixturevalue(level)
+    testing = run.of("card_testing")
+    # Campaigns whose tests all fell inside the range (not one cut at its edges or trimmed to
+    # make the exact fraud count).
+    start, end = run.frame["event_time"].min(), run.frame["event_time"].max()
+    spans = testing.group_by("fraud_campaign_id").agg(
+        pl.col("card_id").n_unique().alias("n"), pl.col("event_time").min().alias("first")
+    )
+    inside = spans.filter(
+        (pl.col("first") > start + timedelta(days=1)) & (pl.col("first") < end - timedelta(days=1))
+    )
+    small_ones = inside.filter(pl.col("n") < 10).height
+    assert inside.height >= 3 and small_ones <= 1, inside.sort("n")  # one may be trimmed
+    small = testing.filter(pl.col("amount") <= 20)
+    shared = 0
+    for key in ("device_id", "ip_address"):
+        crowd = small.group_by(key).agg(pl.col("card_id").n_unique().alias("cards"))
+        busy = crowd.filter(pl.col("cards") >= 4)[key]
+        shared_rows = small[key].is_in(busy.implode())
+        shared = shared_rows if isinstance(shared, int) else shared | shared_rows
+    assert float(pl.Series(shared).mean()) > 0.5  # type: ignore[arg-type]
+    # Tests are the first row or rows of each card: small at every level.
+    first = testing.sort("event_time").group_by("fraud_episode_id").first()
+    assert float(first["amount"].median()) <= 15.0  # type: ignore[arg-type]
 
 
 def _first_use(frame: pl.DataFrame, key: str) -> pl.DataFrame:

@@ -45,6 +45,7 @@ class TypologyPlan:
     report: np.ndarray  # ns, -1 when never reported
     rows: RowTimes  # every row inside the range, sorted by time
     started: np.ndarray  # each episode's first fraud (ns), before the range for some
+    campaign: np.ndarray  # each episode's campaign id (unique over the run), -1 for none
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class EpisodePlan:
             if hi > lo:
                 part = p.rows.take(np.arange(lo, hi))
                 rows = TYPOLOGY_CLASSES[p.code].rows(ctx, p.planned, part, p.ids)
-                out.append(_with_reports(rows, p))
+                out.append(_on_cards(ctx, _with_reports(rows, p), p))
         return concat(out) if out else _no_rows(ctx)
 
 
@@ -99,18 +100,23 @@ def plan_episodes(ctx: Context) -> EpisodePlan:
     rng = stream(ctx.seed, "fraud.plan")
     quotas = typology_quotas(ctx.cfg.fraud_count, ctx.params)
     parts = []
-    next_id = 1
+    next_id = next_campaign = 1
     for code, (typology, quota) in enumerate(zip(TYPOLOGY_CLASSES, quotas, strict=True)):
         if quota <= 0:
             continue
         planned = _trim(_plan_in_range(typology, ctx, int(quota), rng), code, int(quota))
         ids = np.arange(next_id, next_id + planned.size, dtype=np.int64)
         next_id += planned.size
+        campaign = np.full(planned.size, -1, dtype=np.int64)
+        if typology.campaigns:
+            campaign = next_campaign + np.unique(planned.group, return_inverse=True)[1]
+            next_campaign = int(campaign.max(initial=next_campaign - 1)) + 1
         story = typology.times(ctx, planned, np.arange(planned.size))
         started = _first_fraud(story, planned.size)  # before the range too
         rows = _capped(story, planned, ctx)
         rows = rows.take(np.argsort(rows.time, kind="stable"))
-        parts.append(TypologyPlan(code, planned, ids, np.zeros(0, np.int64), rows, started))
+        none = np.zeros(0, np.int64)
+        parts.append(TypologyPlan(code, planned, ids, none, rows, started, campaign))
     return EpisodePlan(_reported(parts, ctx, rng))
 
 
@@ -152,10 +158,13 @@ def _plan_in_range(
                               MAX_OVERSAMPLING * (quota - have) + 64)))  # fmt: skip
     if have < quota:
         raise ConfigError(_shortfall(typology.name, quota, have, ctx))
-    joined = _join(parts)
-    # In random order: trimming the surplus then drops episodes of any time, merchant or
-    # attack, not the last ones planned.
-    return _select(joined, rng.permutation(joined.size))
+    joined = _join(parts, shift=not typology.merchant_groups)
+    # Campaigns in random order, each one's episodes together: trimming the surplus then drops
+    # whole campaigns of any time (and cuts one), not the last ones planned nor a few cards
+    # from every attack.
+    _, group = np.unique(joined.group, return_inverse=True)
+    rank = rng.permutation(int(group.max(initial=-1)) + 1)[group]
+    return _select(joined, np.lexsort((rng.random(joined.size), rank)))
 
 
 def _shortfall(name: str, quota: int, have: int, ctx: Context) -> str:
@@ -182,12 +191,14 @@ def _select(planned: Planned, index: np.ndarray) -> Planned:
     )  # fmt: skip
 
 
-def _join(parts: list[Planned]) -> Planned:
-    """Return the episodes of several planning rounds as one (groups kept apart)."""
-    shift = np.cumsum([0] + [int(p.group.max(initial=-1)) + 1 for p in parts[:-1]])
+def _join(parts: list[Planned], shift: bool = True) -> Planned:
+    """Return the episodes of several planning rounds as one (groups of different rounds kept
+    apart, unless ``shift`` is False: groups that name a merchant)."""
+    offsets = np.cumsum([0] + [int(p.group.max(initial=-1)) + 1 for p in parts[:-1]])
+    shift_by = offsets if shift else np.zeros(len(parts), dtype=np.int64)
     return Planned(
         np.concatenate([p.card for p in parts]),
-        np.concatenate([p.group + s for p, s in zip(parts, shift, strict=True)]),
+        np.concatenate([p.group + s for p, s in zip(parts, shift_by, strict=True)]),
         np.concatenate([p.start for p in parts]),
         np.concatenate([p.rows for p in parts]),
         np.concatenate([p.legit for p in parts]),
@@ -249,19 +260,32 @@ def _reported(
     report = report_times(typology, first, last, rows, ctx.params, rng)
     bounds = np.cumsum([0] + [p.ids.size for p in parts])
     return tuple(
-        TypologyPlan(p.code, p.planned, p.ids, report[a:b], p.rows, p.started)
+        TypologyPlan(p.code, p.planned, p.ids, report[a:b], p.rows, p.started, p.campaign)
         for p, a, b in zip(parts, bounds[:-1], bounds[1:], strict=True)
     )
 
 
 def _with_reports(rows: Rows, part: TypologyPlan) -> Rows:
-    """Return ``rows`` with ``reported`` set on fraud rows (their episode's report time; a
+    """Return ``rows`` with ``reported`` and ``campaign`` set on fraud rows (their episode's; a
     typology may return its rows in any order, so they are matched by episode id)."""
     position = (
         np.where(rows.label, rows.episode - part.ids[0], 0) if part.ids.size else rows.episode
     )
     reported = np.where(rows.label, part.report[position], -1)
-    return replace(rows, reported=reported)
+    campaign = np.where(rows.label, part.campaign[position], -1)
+    return replace(rows, reported=reported, campaign=campaign)
+
+
+def _on_cards(ctx: Context, rows: Rows, part: TypologyPlan) -> Rows:
+    """Return ``rows`` on physical cards: an episode's frauds on the card its slot held when
+    the fraud began, its other rows (an exposing payment) on the card held then."""
+    physical = ctx.pop.physical
+    position = rows.episode - part.ids[0] if part.ids.size else rows.episode
+    own = physical.live(rows.card, rows.time)
+    if rows.label.any():
+        slot = part.planned.card[position[rows.label]]
+        own[rows.label] = physical.live(slot, part.started[position[rows.label]])
+    return replace(rows, card=np.maximum(own, 0))
 
 
 def _no_rows(ctx: Context) -> Rows:

@@ -140,19 +140,23 @@ def pick_cards(
     pop: Population, zone: np.ndarray, times: np.ndarray, rng: np.random.Generator,
     paused: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """Return (card, spree) per row: a card from the row's zone, by activity, in errand runs;
-    cards ``paused`` at that moment (card, start, end: a stolen card's owner stops paying)
-    are drawn again. ``spree`` marks the later payments of a shopping spree."""
-    card, spree = errands(pop.cards.by_zone.sample(zone, rng.random(zone.size)), times, rng)
-    if paused is None or paused[0].size == 0:
-        return card, spree
+    """Return (card, spree) per row: a slot from the row's zone, by activity, in errand runs,
+    and the physical card it holds then. A slot that holds no card at that moment (its customer
+    has not joined yet, a blocked card's replacement is on its way) or is ``paused`` (slot,
+    start, end: a stolen card's owner stops paying) is drawn again. ``spree`` marks the later
+    payments of a shopping spree."""
+    slot, spree = errands(pop.cards.by_zone.sample(zone, rng.random(zone.size)), times, rng)
+    card = pop.physical.live(slot, times)
     for _ in range(20):
-        hit = _paused(card, times, paused)
+        hit = card < 0
+        if paused is not None and paused[0].size:
+            hit |= _paused(slot, times, paused)
         if not hit.any():
             break
-        card[hit] = pop.cards.by_zone.sample(zone[hit], rng.random(int(hit.sum())))
+        slot[hit] = pop.cards.by_zone.sample(zone[hit], rng.random(int(hit.sum())))
         spree[hit] = False
-    return card, spree
+        card[hit] = pop.physical.live(slot[hit], times[hit])
+    return np.maximum(card, 0), spree
 
 
 def errands(
@@ -463,7 +467,7 @@ def everyday(
     then owner, merchant, channel, amount, session and place."""
     zone = pick_zones(pop, times, rng["v3.zone"])
     card, spree = pick_cards(pop, zone, times, rng["v3.card"], paused)
-    customer = pop.cards.owner[card]
+    customer = pop.physical.owner[card]
     spell = pop.travel.at(customer, times)
     merchant, large, channel, entry = merchants_on_day(
         pop, customer, spell, times, rng["v3.merchant"], rng["v3.channel"], knobs, spree

@@ -36,6 +36,7 @@ from .habits import (
     local_habits,
     online_habits,
 )
+from .lifecycle import first_cards, joined_at
 from .markets import Markets
 from .travel import (
     subscription_table,
@@ -374,12 +375,32 @@ def build_cards(cfg: GeneratorConfig, customers: int) -> pl.DataFrame:
     return base.insert_column(1, pl.Series("customer_id", owners + 1, dtype=pl.Int64))
 
 
+def _issued(
+    cards: pl.DataFrame, joined: np.ndarray, first: int, rng: np.random.Generator
+) -> pl.DataFrame:
+    """Return the slots' first cards with ``issued_at`` and an expiry 4 years later (a
+    customer who joins during the range gets their cards that day)."""
+    issued, expiry = first_cards(rng, joined[cards["customer_id"].to_numpy() - 1], first)
+    last_month = (expiry - NS_PER_DAY).astype("datetime64[ns]").astype("datetime64[M]")
+    months = last_month.astype(np.int64)  # since 1970-01
+    return cards.with_columns(
+        card_exp_month=pl.Series(months % 12 + 1, dtype=pl.Int8),
+        card_exp_year=pl.Series(1970 + months // 12, dtype=pl.Int16),
+        issued_at=pl.Series(issued).cast(DATETIME),
+    )
+
+
 def build_tables(cfg: GeneratorConfig, sites: FraudSites) -> dict[str, pl.DataFrame]:
-    """Return the v3 catalogs keyed by file name: customers, merchants, cards."""
+    """Return the v3 catalogs keyed by file name: customers, merchants, cards (each slot's
+    first card; ``realism.v3`` adds renewals and replacements once the frauds are known)."""
     cities = cities_for(cfg)
     merchants = build_merchants(cfg, cities, sites)
     customers = build_customers(cfg, cities, merchants)
-    cards = build_cards(cfg, cfg.catalog.num_customers)
+    first, stop = span_ns(cfg.temporal.start_date, cfg.temporal.last_day)
+    rng = stream(cfg.seed, "v3.lifecycle")
+    joined = joined_at(rng, customers.height, first, stop)
+    customers = customers.insert_column(1, pl.Series("joined_at", joined).cast(DATETIME))
+    cards = _issued(build_cards(cfg, cfg.catalog.num_customers), joined, first, rng)
     return {
         CATALOG_FILES["customers"]: customers,
         CATALOG_FILES["merchants"]: merchants,

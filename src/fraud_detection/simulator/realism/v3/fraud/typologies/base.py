@@ -120,13 +120,27 @@ class RowTimes:
 
 
 class Typology(ABC):
-    """A fraud story: how episodes are planned, when their rows happen, what rows look like."""
+    """A fraud story: how episodes are planned, when their rows happen, what rows look like.
+
+    ``Planned.group`` is the campaign an episode belongs to (one attacker's operation: a bot,
+    a breach, a rogue merchant, a crew); ``campaigns`` False (friendly fraud) gives none.
+    """
 
     name: str
+    campaigns: bool = True
+    # Groups named by a merchant (a breach, a rogue merchant) are the same in every planning
+    # round; an attack's or a crew's are numbered per round (the planner keeps them apart).
+    merchant_groups: bool = False
 
     @abstractmethod
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         """Return episodes making at least ``quota`` fraud rows (none when quota is 0)."""
+
+    def merchants(self, plan: Planned) -> np.ndarray | None:
+        """Return the merchant (index) each episode is about (a breach, a rogue merchant), or
+        None when the story has none."""
+        del plan
+        return None
 
     def lead_ns(self, ctx: Context) -> int:
         """Return how long before the range an episode may begin and still make rows in it
@@ -295,21 +309,45 @@ def own_session(
     )  # fmt: skip
 
 
-def attacker_session(ctx: Context, key: np.ndarray, device_type: np.ndarray) -> Sessions:
-    """Return a fraudster's online session per row: one device, IP and user agent per distinct
-    ``key`` (an attack, an episode or a row), derived from the key so every chunk gets the same
-    strings; ``device_type`` (constant within a key) picks the user agent's family."""
+def attacker_session(
+    ctx: Context, key: np.ndarray, device_type: np.ndarray, ip_key: np.ndarray | None = None
+) -> Sessions:
+    """Return a fraudster's online session per row: one device and user agent per distinct
+    ``key`` (a device of a campaign, an episode or a row) and one IP per distinct ``ip_key``
+    (the key by default), derived from the keys so every chunk gets the same strings;
+    ``device_type`` (constant within a key) picks the user agent's family."""
     keys, ref = np.unique(key, return_inverse=True)
     words = Hashed(ctx.seed, "fraud.episode", keys, np.zeros(keys.size, np.int64))
     devices = uuid4_from_words(words.words(), words.words())
-    ips = ipv4_from_words(words.words()).to_arrow()
+    ip_keys, ip_ref = np.unique(key if ip_key is None else ip_key, return_inverse=True)
+    ip_words = Hashed(ctx.seed, "fraud.session", ip_keys, np.zeros(ip_keys.size, np.int64))
+    ips = ipv4_from_words(ip_words.words()).to_arrow()
     assert ctx.families is not None, "rows need the run's user-agent families"
     agent = ctx.families.pick(device_type, words.random()[ref])
     kind = np.full(key.size, FRESH, np.int8)
     return Sessions(
         device_type.astype(np.int8), kind, ref.astype(np.int64), kind.copy(),
-        ref.astype(np.int64), agent, devices, ips,
+        ip_ref.astype(np.int64), agent, devices, ips,
     )  # fmt: skip
+
+
+def infrastructure_key(
+    code: int, campaign: np.ndarray, slot: np.ndarray, role: int = 0
+) -> np.ndarray:
+    """Return a key naming one device or IP of a campaign: the typology, the campaign (its
+    group), the role (0 tests or the crew, 1 cash-out, ...) and the slot in its pool."""
+    return (
+        (np.int64(code + 1) << np.int64(52))
+        + (campaign.astype(np.int64) << np.int64(12))
+        + (np.int64(role) << np.int64(8))
+        + slot.astype(np.int64)
+    )
+
+
+def pool_slot(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
+    """Return a member of a pool of ``size`` (at least 1) for each uniform ``u``."""
+    size = np.maximum(np.asarray(size, dtype=np.int64), 1)
+    return np.minimum((u * size).astype(np.int64), size - 1)
 
 
 def terminal_types(pop: Population, channel: np.ndarray, own_type: np.ndarray) -> np.ndarray:
@@ -339,7 +377,8 @@ def make_rows(
         **session.columns(), latitude=np.round(lat, 6), longitude=np.round(lon, 6),
         offset=offset.astype(np.int16), recurring=np.zeros(n, bool),
         label=fraud, fraud_type=np.where(fraud, typology, -1).astype(np.int8),
-        episode=np.where(fraud, ids[rows.episode], -1), reported=np.full(n, -1, np.int64),
+        episode=np.where(fraud, ids[rows.episode], -1), campaign=np.full(n, -1, np.int64),
+        reported=np.full(n, -1, np.int64),
     )  # fmt: skip
 
 

@@ -35,20 +35,28 @@ from .base import (
     daytime_at,
     draw_distinct,
     foreign_market,
+    infrastructure_key,
     make_rows,
     natural_rows,
     of_role,
     online_entry,
+    pool_slot,
     random_moments,
     victims_online_merchant,
 )
 
 CODE = TYPOLOGIES.index("card_testing")
 TESTS, CASHED, LAG, CASH_ROWS, SPAN, STEALTHY, START, DURATION, MARKET, MERCH = range(10)
+CARDS = MERCH + 4  # the campaign's cards
 CASHED_OUT_SHARE = 0.45
 MAX_LAG = 30 * NS_PER_DAY
-# Expected fraud rows of an attack: 15 cards x (2 tests + 45% cashed out x 5 purchases).
-ROWS_PER_ATTACK = 15 * (2.0 + CASHED_OUT_SHARE * 5.0)
+# Cards a campaign tests: lognormal, median 20, 10 to 200 (real attacks run to hundreds or
+# thousands of cards, research note section 8; an issuer sees its own few among them, and a
+# dataset of a million rows should hold several campaigns).
+CARDS_MEDIAN, MIN_CARDS, MAX_CARDS = 20, 10, 200
+# Expected fraud rows of an attack: its cards x (2 tests + 45% cashed out x 5 purchases).
+ROWS_PER_ATTACK = 21 * (2.0 + CASHED_OUT_SHARE * 5.0)
+CARDS_PER_DEVICE = 5  # at least: a campaign's fingerprints each test several cards
 
 
 class CardTesting(Typology):
@@ -56,7 +64,7 @@ class CardTesting(Typology):
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         if quota <= 0:
-            return Planned.empty(MERCH + 4)
+            return Planned.empty(CARDS + 1)
         # Attacks in batches (vectorised) until their rows reach the quota: a batch is sized
         # by the expected rows of an attack, so one or two batches do.
         batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -83,7 +91,8 @@ class CardTesting(Typology):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (per-card numbers, victim cards, attack of each card) of ``k`` attacks."""
         pace = ctx.params.pace
-        cards = np.clip(np.round(rng.lognormal(np.log(15), 0.6, k)), 3, 80).astype(np.int64)
+        drawn = np.round(rng.lognormal(np.log(CARDS_MEDIAN), 0.7, k))
+        cards = np.clip(drawn, MIN_CARDS, MAX_CARDS).astype(np.int64)
         attack = np.repeat(np.arange(k), cards)
         n = attack.size
         card = draw_distinct(ctx.pop.cards.risk, n, rng)  # victims by card risk
@@ -98,7 +107,7 @@ class CardTesting(Typology):
         merchants, count = self._test_merchants(ctx, rng, stealthy)
         first_card = np.r_[0, np.cumsum(cards)[:-1]]
         market = foreign_market(ctx, ctx.pop.cards.owner[card[first_card]], rng.random(k))
-        columns = np.zeros((n, MERCH + 4))
+        columns = np.zeros((n, CARDS + 1))
         columns[:, TESTS] = 1 + rng.binomial(2, 0.5, n)
         columns[:, CASHED] = cashed
         columns[:, LAG], columns[:, CASH_ROWS], columns[:, SPAN] = lag, rng.integers(2, 9, n), span
@@ -106,6 +115,7 @@ class CardTesting(Typology):
         columns[:, DURATION], columns[:, MARKET] = duration[attack], market[attack]
         columns[:, MERCH : MERCH + 3] = merchants[attack]
         columns[:, MERCH + 3] = count[attack]
+        columns[:, CARDS] = cards[attack]
         return columns, card, attack
 
     def _test_merchants(
@@ -154,8 +164,10 @@ class CardTesting(Typology):
             stealthy, victims_online_merchant(ctx, owner, u, h.random()), straight_cash
         )
         merchant = np.where(test, test_merchant, cash_merchant)
+        # Tests stay small at every level: micro-payments told straight, a few dollars at
+        # popular merchants when imitating a first purchase.
         micro = np.where(h.random() < 0.4, h.uniform(0.01, 1.0), h.uniform(1.0, 10.0))
-        test_amount = np.where(stealthy, h.uniform(5.0, 20.0), micro)
+        test_amount = np.where(stealthy, h.uniform(1.0, 15.0), micro)
         factor = np.where(stealthy, h.uniform(1.0, 2.5), h.uniform(3.0, 10.0))
         cash_amount = amounts(pop, owner, merchant, factor, h.normal())
         amount = np.where(test, test_amount, cash_amount)
@@ -170,13 +182,23 @@ class CardTesting(Typology):
         self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray, test: np.ndarray,
         stealthy: np.ndarray, owner: np.ndarray,
     ) -> Sessions:  # fmt: skip
-        """The bot's device and IP for tests, the crew's for cash-outs (one per card when
-        imitating); a desktop unless imitating the victim's device type."""
-        group = plan.group[rows.episode]
-        attack_key = ((CODE + 1) << 40) + group * 2 + (~test).astype(np.int64)
-        card_key = ids[rows.episode] * 2 + (~test).astype(np.int64)
-        key = np.where(stealthy, -card_key - 1, attack_key)
+        """The campaign's bot for tests (a few device fingerprints, each testing several cards,
+        behind a pool of proxy IPs), its crew's devices and IPs for cash-outs; a desktop told
+        straight, a phone browser when imitating shoppers."""
+        del owner, ids
+        infra = ctx.params.infrastructure
+        e = plan.extra[rows.episode]
+        campaign = plan.group[rows.episode]
+        u = ctx.timing(plan, rows.episode, rows.row + 1000)  # a pool member per row
+        cards = e[:, CARDS].astype(np.int64)
+        devices = np.where(
+            test, np.minimum(infra.test_devices, cards // CARDS_PER_DEVICE), infra.crew_devices
+        )
+        ips = np.where(test, np.maximum(2, cards // infra.cards_per_test_ip), infra.crew_ips)
+        role = (~test).astype(np.int64)
+        device = infrastructure_key(CODE, campaign * 2 + role, pool_slot(u.random(), devices))
+        ip = infrastructure_key(CODE, campaign * 2 + role, pool_slot(u.random(), ips), 1)
         types = ctx.pop.device_types
         desktop = types.index("desktop") if "desktop" in types else 0
-        device_type = np.where(stealthy, ctx.pop.customers.device_type[owner], desktop)
-        return attacker_session(ctx, key, device_type)
+        mobile = ctx.pop.mobile_type if ctx.pop.mobile_type >= 0 else desktop
+        return attacker_session(ctx, device, np.where(stealthy, mobile, desktop), ip)

@@ -34,6 +34,7 @@ CODE = TYPOLOGIES.index("friendly_fraud")
 
 class FriendlyFraud(Typology):
     name = "friendly_fraud"
+    campaigns = False  # the cardholder alone
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         # Repeat disputers: by card risk times activity (frequent shoppers dispute more).

@@ -35,6 +35,7 @@ from ...world.rows import (
     Rows,
     concat,
 )
+from ..draws import Hashed
 from .base import (
     NS_PER_HOUR,
     Context,
@@ -48,11 +49,13 @@ from .base import (
     daytime_at,
     fill_each,
     foreign_market,
+    infrastructure_key,
     make_rows,
     natural_rows,
     of_role,
     online_entry,
     own_session,
+    pool_slot,
     population_device_types,
     stealthy_rows,
 )
@@ -65,6 +68,7 @@ LAG_SIGMA = 0.5  # of log(lag): half the breached cards are used within 0.7-1.4x
 
 class MerchantCompromise(Typology):
     name = "merchant_compromise"
+    merchant_groups = True
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         m = ctx.pop.merchants
@@ -84,10 +88,13 @@ class MerchantCompromise(Typology):
         abroad = foreign_market(ctx, customer, rng.random(breach.size), shops=True)
         market = np.where(stealthy, domestic, abroad)
         extra = np.stack([stealthy, exposed, lag, span, market, breach], axis=1)
-        group = np.unique(breach, return_inverse=True)[1].astype(np.int64)
+        group = breach.astype(np.int64)  # the campaign: the breach
         card = ctx.pop.customers.primary_card[customer]
         natural = np.ones(card.size, np.int64)
         return Planned(card, group, exposed, rows, natural, extra.astype(np.float64))
+
+    def merchants(self, plan: Planned) -> np.ndarray:
+        return plan.extra[:, BREACH].astype(np.int64)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which, leading=1)  # 0: the exposing payment
@@ -282,8 +289,14 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     merchant = by_weight(pool, pop.merchants.weight, h.random())
     amount = amounts(pop, owner, merchant, h.uniform(1.5, 5.0), h.normal())
     channel, entry = online_entry(card.size)
-    device_type = population_device_types(ctx, h.random())
-    session = attacker_session(ctx, ids[rows.episode], device_type)
+    # The breach's crew uses the stolen numbers from a few devices and IPs of its own.
+    infra = ctx.params.infrastructure
+    breach = plan.group[rows.episode]
+    u = ctx.timing(plan, rows.episode, np.full(rows.episode.size, 1000))  # per episode
+    device = infrastructure_key(CODE, breach, pool_slot(u.random(), infra.crew_devices))
+    ip = infrastructure_key(CODE, breach, pool_slot(u.random(), infra.crew_ips), 1)
+    kind = Hashed(ctx.seed, "fraud.campaign", device, np.zeros(device.size, np.int64))
+    session = attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
     place = at_market(ctx, plan.extra[rows.episode, MARKET].astype(np.int64), rows.time)
     return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)
 

@@ -20,6 +20,7 @@ from ...world.population import (
     NS_PER_DAY,
 )
 from ...world.rows import Rows
+from ..draws import Hashed
 from .base import (
     NS_PER_HOUR,
     Context,
@@ -29,9 +30,11 @@ from .base import (
     at_home,
     attacker_session,
     fill_each,
+    infrastructure_key,
     make_rows,
     natural_rows,
     online_entry,
+    pool_slot,
     population_device_types,
     victims,
 )
@@ -43,6 +46,7 @@ REVIEW_THRESHOLD = 100.0  # charges stay just under it
 
 class RogueMerchant(Typology):
     name = "rogue_merchant"
+    merchant_groups = True
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         m = ctx.pop.merchants
@@ -61,8 +65,11 @@ class RogueMerchant(Typology):
         end = np.maximum(m.rogue[1][merchant], start + NS_PER_HOUR)
         first = start + (rng.random(n) * (end - start)).astype(np.int64)
         extra = np.stack([stealthy, merchant, first], axis=1).astype(np.float64)
-        group = np.searchsorted(rogues, merchant)
+        group = merchant.astype(np.int64)  # the campaign: the rogue merchant
         return Planned(card, group, first, rows_all, np.zeros(n, np.int64), extra)
+
+    def merchants(self, plan: Planned) -> np.ndarray:
+        return plan.extra[:, MERCHANT_POS].astype(np.int64)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which)
@@ -89,9 +96,13 @@ class RogueMerchant(Typology):
         channel, entry = online_entry(card.size)
         stealthy = plan.extra[rows.episode, STEALTHY] > 0
         # The merchant's own checkout submits the charges: one server for all its cards, or
-        # one device per card when imitating shoppers.
-        key = np.where(stealthy, ids[rows.episode], -(plan.group[rows.episode] + 1) * 7919)
-        device_type = population_device_types(ctx, h.random())
-        session = attacker_session(ctx, key, device_type)
+        # one device per card when imitating shoppers, behind the merchant's few IPs.
+        rogue = plan.group[rows.episode]
+        server = infrastructure_key(CODE, rogue, np.zeros(rogue.size, np.int64))
+        key = np.where(stealthy, -(ids[rows.episode] + 1), server)  # a shopper per card
+        ips = ctx.params.infrastructure.rogue_ips
+        ip = infrastructure_key(CODE, rogue, pool_slot(h.random(), ips), 1)
+        kind = Hashed(ctx.seed, "fraud.campaign", key, np.zeros(key.size, np.int64))
+        session = attacker_session(ctx, key, population_device_types(ctx, kind.random()), ip)
         return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
                          at_home(ctx, owner, rows.time), CODE)  # fmt: skip

@@ -71,6 +71,7 @@ PURPOSES = MappingProxyType(
         "fraud.rows": 133,
         "fraud.session": 134,
         "fraud.campaign": 135,
+        "fraud.drift": 136,
     }
 )
 

@@ -134,6 +134,13 @@ class FraudConfig(Section):
     report_delay_scale: Number | None = Field(
         None, gt=0, le=10, description="Multiplier on each typology's median report delay."
     )
+    drift: Literal["none", "mild", "strong"] = Field(
+        "mild",
+        description="How fraud changes over the window (README: Fraud drift): none, a"
+        " stationary world; mild, the typologies' pace wanders month by month and imitation"
+        " creeps up; strong, imitation rises steeply, card tests grow, takeovers appear"
+        " halfway.",
+    )
 
     @field_validator("typologies")
     @classmethod

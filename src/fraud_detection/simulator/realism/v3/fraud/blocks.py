@@ -133,13 +133,47 @@ def _conflicts(facts: Facts, lines: Lines, plan: EpisodePlan) -> np.ndarray:
     card = lines.live(facts.slot, facts.started)
     ends = np.where(card >= 0, lines.end_of(np.maximum(card, 0)), -1)
     bad = (card < 0) | (ends <= facts.last)
-    # Every row of the story (an exposing payment before it too) needs a card in use.
+    # Every row of the story (an exposing payment before it too) needs a card in use, and
+    # no other story's row may fall while a thief holds the card (from the theft on).
     offsets = np.cumsum([0] + [p.ids.size for p in plan.parts])
+    held = _held(plan, facts, offsets)
     for k, p in enumerate(plan.parts):
-        slot = facts.slot[offsets[k] + p.rows.episode]
+        episode = offsets[k] + p.rows.episode
+        slot = facts.slot[episode]
         none = lines.live(slot, p.rows.time) < 0
-        bad[offsets[k] + np.unique(p.rows.episode[none])] = True
+        none |= _in_hands(held, slot, p.rows.time, episode)
+        bad[np.unique(episode[none])] = True
     return bad
+
+
+def _held(plan: EpisodePlan, facts: Facts, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return (slot, from, until, episode) of the cards thieves hold, by slot."""
+    for k, p in enumerate(plan.parts):
+        if TYPOLOGIES[p.code] == "lost_stolen":
+            _, start, until = plan.pauses()
+            episode = offsets[k] + np.arange(p.ids.size)
+            slot = facts.slot[episode]
+            order = np.argsort(slot, kind="stable")
+            return slot[order], start[order], until[order], episode[order]
+    none = np.zeros(0, dtype=np.int64)
+    return none, none, none, none
+
+
+def _in_hands(
+    held: tuple[np.ndarray, ...], slot: np.ndarray, times: np.ndarray, episode: np.ndarray
+) -> np.ndarray:
+    """Return which rows fall while a thief holds their slot's card (another episode's)."""
+    h_slot, h_from, h_until, h_episode = held
+    out = np.zeros(slot.size, dtype=bool)
+    if h_slot.size == 0:
+        return out
+    lo = np.searchsorted(h_slot, slot, side="left")
+    hi = np.searchsorted(h_slot, slot, side="right")
+    for k in range(int((hi - lo).max(initial=0))):
+        at = np.minimum(lo + k, h_slot.size - 1)
+        inside = (lo + k < hi) & (h_from[at] <= times) & (times < h_until[at])
+        out |= inside & (h_episode[at] != episode)
+    return out
 
 
 def _with_slots(plan: EpisodePlan, facts: Facts) -> EpisodePlan:

@@ -78,6 +78,7 @@ class FraudParams:
     never_reported: float
     report_delay_scale: float
     infrastructure: Infrastructure = INFRASTRUCTURE["medium"]
+    drift: str = "mild"
 
     def share(self, typology: str) -> float:
         return self.shares[TYPOLOGIES.index(typology)]
@@ -101,6 +102,7 @@ def resolve(cfg: GeneratorConfig) -> FraudParams:
         never_reported=_pick(f.never_reported_share, NEVER_REPORTED[level]),
         report_delay_scale=_pick(f.report_delay_scale, REPORT_DELAY_SCALE[level]),
         infrastructure=INFRASTRUCTURE[level],
+        drift=f.drift,
     )
 
 

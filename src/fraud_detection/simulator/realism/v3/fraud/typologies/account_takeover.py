@@ -29,6 +29,7 @@ from .base import (
     choose,
     daytime_at,
     draw_episodes,
+    drifting_days,
     foreign_market,
     infrastructure_key,
     local_daytime,
@@ -38,7 +39,6 @@ from .base import (
     online_entry,
     pool_slot,
     population_device_types,
-    random_days,
     victims,
     victims_online_merchant,
 )
@@ -70,7 +70,8 @@ class AccountTakeover(Typology):
         # Takeovers follow online shopping and come in waves around the peak shopping days.
         rhythm = ctx.pop.rhythm
         weight = rhythm.country_day["online"] * rhythm.wave[:, None]
-        day = random_days(ctx, rng, n, self.lead_ns(ctx), weight, ctx.pop.customers.country[owner])
+        country = ctx.pop.customers.country[owner]
+        day = drifting_days(ctx, rng, CODE, self.lead_ns(ctx), stealthy, weight, country, True)
         u = rng.random(n)
         anytime = day + (u * NS_PER_DAY).astype(np.int64)
         start = np.where(stealthy, local_daytime(ctx, owner, day, u), anytime)

@@ -40,6 +40,7 @@ from ...world.rows import (
     Rows,
 )
 from ..draws import Hashed
+from ..drift import day_weights, takeover_ramp
 from ..presets import FraudParams
 
 NS_PER_HOUR = 3_600_000_000_000
@@ -252,6 +253,40 @@ def random_days(
         rows = country == c
         out[rows] = (warp(u[rows], daily[:, max(int(c), 0)]) * days).astype(np.int64)
     return first + out * NS_PER_DAY
+
+
+def drifting_days(
+    ctx: Context, rng: np.random.Generator, code: int, lead_ns: int, stealthy: np.ndarray,
+    weight: np.ndarray, country: np.ndarray, takeovers: bool = False,
+) -> np.ndarray:  # fmt: skip
+    """Return ``random_days`` of episodes of typology ``code`` by the calendar's ``weight`` times
+    the drift (``fraud.drift``): imitating episodes (``stealthy``) likelier late in the window
+    as imitation rises, straight ones early, each typology's pace wandering by the month."""
+    out = np.empty(stealthy.size, dtype=np.int64)
+    for flag in (True, False):
+        rows = np.flatnonzero(stealthy == flag)
+        scale = drift_scale(ctx, code, flag, takeovers)
+        out[rows] = random_days(
+            ctx, rng, rows.size, lead_ns, weight * scale[:, None], country[rows]
+        )
+    return out
+
+
+def drift_scale(
+    ctx: Context, code: int, stealthy: bool | None = None, takeovers: bool = False
+) -> np.ndarray:
+    """Return the drift's multipliers of the calendar's days (its origin to the range's end)
+    for episodes of typology ``code``: imitating, straight or either; ``takeovers``: the late
+    arrival of account takeovers at ``strong``."""
+    rhythm, p = ctx.pop.rhythm, ctx.params
+    days = rhythm.wave.size
+    origin = rhythm.origin // NS_PER_DAY
+    window = (ctx.first_ns // NS_PER_DAY, ctx.stop_ns // NS_PER_DAY)
+    scale = day_weights(p.drift, ctx.seed, code, days, origin, window, p.mimicry, stealthy)
+    if takeovers:
+        at = np.clip((origin + np.arange(days) - window[0]) / max(window[1] - window[0], 1), 0, 1)
+        scale = scale * takeover_ramp(p.drift, at)
+    return scale
 
 
 def _days_of(ctx: Context, weight: np.ndarray, first: int, days: int) -> np.ndarray:

@@ -21,6 +21,7 @@ from ...world.behaviour import (
 )
 from ...world.population import NS_PER_DAY
 from ...world.rows import Rows
+from ..drift import progress, test_amount_growth
 from .base import (
     NS_PER_HOUR,
     Context,
@@ -34,6 +35,7 @@ from .base import (
     choose,
     daytime_at,
     draw_distinct,
+    drift_scale,
     foreign_market,
     infrastructure_key,
     make_rows,
@@ -97,9 +99,15 @@ class CardTesting(Typology):
         n = attack.size
         card = draw_distinct(ctx.pop.cards.risk, n, rng)  # victims by card risk
         stealthy = rng.random(k) < ctx.params.mimicry
-        # Attacks come in waves around the peak shopping days (when tested cards blend in).
+        # Attacks come in waves around the peak shopping days (when tested cards blend in),
+        # and drift (imitating attacks likelier late as imitation rises).
         lead, wave = self.lead_ns(ctx), ctx.pop.rhythm.wave
-        start = random_moments(ctx, rng, k, lead, cards.astype(np.float64), wave)
+        start = np.empty(k, dtype=np.int64)
+        for flag in (True, False):
+            these = np.flatnonzero(stealthy == flag)
+            weight = wave * drift_scale(ctx, CODE, flag)
+            mass = cards[these].astype(np.float64)
+            start[these] = random_moments(ctx, rng, these.size, lead, mass, weight)
         duration = rng.uniform(1, 6, k) * NS_PER_HOUR / pace
         lag = np.clip(rng.lognormal(np.log(3 * NS_PER_DAY), 1.0, n), NS_PER_HOUR, MAX_LAG)
         span = rng.uniform(1, 48, n) * NS_PER_HOUR / pace
@@ -167,7 +175,9 @@ class CardTesting(Typology):
         # Tests stay small at every level: micro-payments told straight, a few dollars at
         # popular merchants when imitating a first purchase.
         micro = np.where(h.random() < 0.4, h.uniform(0.01, 1.0), h.uniform(1.0, 10.0))
-        test_amount = np.where(stealthy, h.uniform(1.0, 15.0), micro)
+        at = progress(rows.time, ctx.first_ns, ctx.stop_ns)
+        grown = np.minimum(micro * test_amount_growth(ctx.params.drift, at), 20.0)
+        test_amount = np.where(stealthy, h.uniform(1.0, 15.0), grown)
         factor = np.where(stealthy, h.uniform(1.0, 2.5), h.uniform(3.0, 10.0))
         cash_amount = amounts(pop, owner, merchant, factor, h.normal())
         amount = np.where(test, test_amount, cash_amount)

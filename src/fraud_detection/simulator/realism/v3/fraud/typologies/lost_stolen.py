@@ -30,11 +30,11 @@ from .base import (
     Typology,
     at_merchant,
     draw_episodes,
+    drifting_days,
     local_daytime,
     make_rows,
     natural_rows,
     own_session,
-    random_days,
     victims,
 )
 
@@ -65,7 +65,7 @@ class LostStolen(Typology):
         # shops are shut (the calendar's in-store weight of the victim's country).
         country = ctx.pop.customers.country[ctx.pop.cards.owner[card]]
         in_store = ctx.pop.rhythm.country_day["in_store"]
-        day = random_days(ctx, rng, n, self.lead_ns(ctx), in_store, country)
+        day = drifting_days(ctx, rng, CODE, self.lead_ns(ctx), stealthy, in_store, country)
         theft = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(n))
         extra = np.stack([stealthy, delay, hours * NS_PER_HOUR, pin], axis=1).astype(np.float64)
         return Planned(card, np.arange(n), theft, rows, np.zeros(n, np.int64), extra)

@@ -27,7 +27,7 @@ from ....reference import TYPOLOGIES
 MIXES = MappingProxyType(
     {
         "easy": (0.20, 0.20, 0.25, 0.27, 0.08, 0.00),
-        "medium": (0.12, 0.18, 0.18, 0.36, 0.04, 0.12),
+        "medium": (0.05, 0.18, 0.23, 0.38, 0.04, 0.12),
         "hard": (0.15, 0.15, 0.14, 0.20, 0.08, 0.28),
     }
 )
@@ -60,8 +60,8 @@ class Infrastructure:
 INFRASTRUCTURE = MappingProxyType(
     {
         "easy": Infrastructure(1, 10, 1, 2, 12.0, 1),
-        "medium": Infrastructure(2, 6, 2, 4, 8.0, 2),
-        "hard": Infrastructure(3, 3, 4, 8, 5.0, 3),
+        "medium": Infrastructure(4, 4, 12, 10, 8.0, 2),
+        "hard": Infrastructure(6, 3, 6, 12, 5.0, 3),
     }
 )
 

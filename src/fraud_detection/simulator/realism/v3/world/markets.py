@@ -80,6 +80,7 @@ class Markets:
     country: np.ndarray  # market -> index into ``countries``
     in_store: Groups  # market -> in-store merchants
     atms: Groups  # market -> its ATMs
+    resale: Groups  # market -> its shops of resaleable goods (cash-out categories in store)
     countries: tuple[str, ...]
     online: Groups  # country index -> online merchants of that country
     online_all: Groups  # group 0: every online merchant
@@ -113,6 +114,7 @@ class Markets:
         first[market[::-1]] = stores[::-1]  # any merchant of the market: they share a country
         web = np.flatnonzero(online)
         atm = stores[code[stores] == mcc.ATM]
+        resale = stores[np.isin(code[stores], mcc.with_role("cashout"))]
         return cls(
             market_city.astype(np.int64),
             np.bincount(market, weights=lat[stores], minlength=size.size) / size,
@@ -120,6 +122,7 @@ class Markets:
             country_idx[first],
             Groups.build(market_of_city[city[stores]], stores, weight[stores], market_city.size),
             Groups.build(market_of_city[city[atm]], atm, weight[atm], market_city.size),
+            Groups.build(market_of_city[city[resale]], resale, weight[resale], market_city.size),
             countries,
             Groups.build(country_idx[web], web, weight[web], len(countries)),
             Groups.build(np.zeros(web.size, dtype=np.int64), web, weight[web], 1),

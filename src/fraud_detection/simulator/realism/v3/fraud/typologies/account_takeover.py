@@ -17,6 +17,7 @@ from ...world.population import NS_PER_DAY
 from ...world.rows import Rows
 from ..draws import Hashed
 from .base import (
+    CREW_SHARE_IMITATING,
     NS_PER_HOUR,
     Context,
     Planned,
@@ -25,9 +26,8 @@ from .base import (
     at_home,
     at_market,
     attacker_session,
-    by_weight,
     choose,
-    daytime_at,
+    crew_merchants,
     draw_episodes,
     drifting_days,
     foreign_market,
@@ -35,12 +35,12 @@ from .base import (
     local_daytime,
     make_rows,
     natural_rows,
-    of_role,
     online_entry,
     pool_slot,
     population_device_types,
     victims,
     victims_online_merchant,
+    waking_or_night,
 )
 
 CODE = TYPOLOGIES.index("account_takeover")
@@ -63,7 +63,8 @@ class AccountTakeover(Typology):
         pace = ctx.params.pace
         rows, stealthy = draw_episodes(ctx, quota, rng, (1, 7), (2, 9))
         n = rows.size
-        hours = np.where(stealthy, rng.uniform(72, MAX_HOURS, n), rng.uniform(1, 72, n)) / pace
+        # Told straight a burst of purchases within hours (velocity); imitating, a slow drain.
+        hours = np.where(stealthy, rng.uniform(72, MAX_HOURS, n), rng.uniform(1, 24, n)) / pace
         online = ctx.pop.customers.online_share[ctx.pop.cards.owner] > 0.05
         card = victims(ctx, n, rng, online.astype(np.float64))
         owner = ctx.pop.cards.owner[card]
@@ -88,10 +89,13 @@ class AccountTakeover(Typology):
         episode, rank, h = natural_rows(ctx, plan, which)
         offset = np.where(rank == 0, 0.0, h.random()) * plan.extra[episode, SPAN]
         time = plan.start[episode] + offset.astype(np.int64)
-        # The fraudster's waking hours where they are (the victim's, imitating them).
+        # The fraudster's hours where they are, often at night told straight (imitating: the
+        # victim's waking hours).
         market = plan.extra[episode, MARKET].astype(np.int64)
         zone = ctx.pop.market_zone[market]
-        time = np.where(rank == 0, time, daytime_at(ctx, time, zone, h.random()))
+        straight = plan.extra[episode, STEALTHY] == 0
+        moved = waking_or_night(ctx, time, zone, h.random(), h.random(), straight)
+        time = np.where(rank == 0, time, moved)
         return RowTimes(episode, rank, time, np.ones(episode.size, dtype=bool))
 
     def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
@@ -100,8 +104,11 @@ class AccountTakeover(Typology):
         card = plan.card[rows.episode]
         owner = pop.cards.owner[card]
         stealthy = plan.extra[rows.episode, STEALTHY] > 0
-        merchant = self._merchants(ctx, owner, stealthy, h.random(), h.random())
-        factor = np.where(stealthy, h.uniform(0.8, 2.0), h.uniform(2.0, 5.0))
+        crew = plan.group[rows.episode]
+        merchant = self._merchants(ctx, owner, stealthy, crew, h.random(), h.random())
+        # Resaleable goods well above the owner's usual (research note: about 3x); imitating,
+        # still above it, where the victim shops.
+        factor = np.where(stealthy, h.uniform(1.5, 3.0), h.uniform(2.5, 6.0))
         amount = amounts(pop, owner, merchant, factor, h.normal())
         channel, entry = online_entry(card.size)
         session = self._session(ctx, plan, rows)
@@ -125,9 +132,11 @@ class AccountTakeover(Typology):
         return attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
 
     def _merchants(
-        self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, u: np.ndarray, u2: np.ndarray
-    ) -> np.ndarray:
-        """Resaleable goods online; imitating, what the victim buys online."""
-        pool = of_role(ctx, "cashout", online=True)
-        straight = by_weight(pool, ctx.pop.merchants.weight, u2)
-        return np.where(stealthy, victims_online_merchant(ctx, owner, u, u2), straight)
+        self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, crew: np.ndarray,
+        u: np.ndarray, u2: np.ndarray,
+    ) -> np.ndarray:  # fmt: skip
+        """The crew's shops of resaleable goods online; imitating, what the victim buys
+        online."""
+        crew_shop = crew_merchants(ctx, CODE, crew, u2)
+        own = stealthy & (u >= CREW_SHARE_IMITATING)
+        return np.where(own, victims_online_merchant(ctx, owner, u, u2), crew_shop)

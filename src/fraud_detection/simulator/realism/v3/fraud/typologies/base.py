@@ -26,6 +26,7 @@ from ...world.behaviour import (
     Sessions,
 )
 from ...world.calendar import warp
+from ...world.markets import Groups
 from ...world.population import (
     NS_PER_DAY,
     Population,
@@ -444,6 +445,65 @@ def daytime_at(ctx: Context, times: np.ndarray, zone: np.ndarray, u: np.ndarray)
     minute = np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), 1439)
     offset = ctx.pop.clock.offsets.at(zone, day + NS_PER_DAY // 2).astype(np.int64)
     return day + (minute - offset) * NS_PER_MINUTE
+
+
+# Where a crew spends stolen numbers: a few merchants of resaleable goods it knows go through,
+# the same for all its victims (so their delayed fraud rate shows) [assumption], in one country
+# of its own (countries by the square root of their shops' trade: most crews sell abroad, big
+# markets draw more of them), so most of its payees are abroad. Card fraud
+# is 17 times likelier where the payee is outside the EEA (EBA/ECB 2025 report on payment fraud,
+# 2024 data), and remote purchase fraud is mostly cross-border (UK Finance).
+CREW_MERCHANTS = 3
+CREW_POPULARITY = 1.0  # the exponent of popularity in a crew's choice of shops
+CREW_COUNTRY_POPULARITY = 0.5  # and of a country's trade in its choice of country
+# Imitating crews still cash out at their own shops this often (the rest: where the victim
+# shops): mimicry hides who and where from, not where stolen cards go through [assumption].
+CREW_SHARE_IMITATING = 0.15
+# Attackers act at night this often (local 00-06), told straight and imitating: the night fraud
+# rate ends up a few times the day's (Forter: 10x at 2-6 am; research note section 5: 3x at
+# medium; fraud counts still peak in daytime, Feedzai).
+NIGHT_SHARE = (0.15, 0.40)
+
+
+def crew_merchants(
+    ctx: Context, code: int, crew: np.ndarray, u: np.ndarray, online: bool = True,
+    unbreached: bool = False,
+) -> np.ndarray:  # fmt: skip
+    """Return one of the ``CREW_MERCHANTS`` merchants of resaleable goods each crew cashes out
+    at, for each row (``u`` picks one): the crew's country (by its trade) and its shops in it
+    (by popularity) are fixed per crew (hashes of its key); ``unbreached``: never a breached
+    merchant."""
+    m = ctx.pop.merchants
+    pool = of_role(ctx, "cashout", online=online)
+    if unbreached:
+        clean = pool[m.compromise[0][pool] == np.iinfo(np.int64).max]
+        pool = clean if clean.size else pool
+    countries, country = np.unique(m.country[pool], return_inverse=True)
+    shops = Groups.build(country, pool, m.weight[pool] ** CREW_POPULARITY, countries.size)
+    ones = np.ones(crew.size, np.int64)
+    home = Hashed(ctx.seed, "fraud.campaign", infrastructure_key(code, crew, ones * 0, 4), ones)
+    volume = np.bincount(country, weights=m.weight[pool], minlength=countries.size)
+    crew_country = by_weight(np.arange(countries.size), volume**CREW_COUNTRY_POPULARITY,
+                             home.random())  # fmt: skip
+    slot = pool_slot(u, CREW_MERCHANTS)
+    key = infrastructure_key(code, crew, slot, 3)
+    pick = Hashed(ctx.seed, "fraud.campaign", key, ones).random()
+    return shops.sample(crew_country, pick)
+
+
+def waking_or_night(
+    ctx: Context, times: np.ndarray, zone: np.ndarray, u: np.ndarray, u_night: np.ndarray,
+    night: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Return each time moved into its own day in ``zone``: at night (00-06 local) with the
+    ``NIGHT_SHARE`` of straight (``night``) or imitating attackers, else at a waking moment
+    (``daytime_at``)."""
+    day = times // NS_PER_DAY * NS_PER_DAY
+    offset = ctx.pop.clock.offsets.at(zone, day + NS_PER_DAY // 2).astype(np.int64)
+    dark = day + (u * 360).astype(np.int64) * NS_PER_MINUTE - offset * NS_PER_MINUTE
+    lit = daytime_at(ctx, times, zone, u)
+    share = np.where(night, NIGHT_SHARE[1], NIGHT_SHARE[0])
+    return np.where(u_night < share, dark, lit)
 
 
 def online_entry(n: int) -> tuple[np.ndarray, np.ndarray]:

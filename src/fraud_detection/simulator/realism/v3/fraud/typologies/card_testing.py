@@ -23,6 +23,7 @@ from ...world.population import NS_PER_DAY
 from ...world.rows import Rows
 from ..drift import progress, test_amount_growth
 from .base import (
+    CREW_SHARE_IMITATING,
     NS_PER_HOUR,
     Context,
     Planned,
@@ -33,7 +34,7 @@ from .base import (
     attacker_session,
     by_weight,
     choose,
-    daytime_at,
+    crew_merchants,
     draw_distinct,
     drift_scale,
     foreign_market,
@@ -45,6 +46,7 @@ from .base import (
     pool_slot,
     random_moments,
     victims_online_merchant,
+    waking_or_night,
 )
 
 CODE = TYPOLOGIES.index("card_testing")
@@ -151,9 +153,13 @@ class CardTesting(Typology):
         cash_rank = rank - tests
         cash_time = (extra[episode, START] + extra[episode, LAG]
                      + np.where(cash_rank == 0, 0.0, u) * extra[episode, SPAN])  # fmt: skip
-        # Bots test at any hour; people cash out in their daytime.
+        # Bots test at any hour; the crew cashes out in its waking hours, often at night told
+        # straight.
         zone = ctx.pop.market_zone[extra[episode, MARKET].astype(np.int64)]
-        cash_time = daytime_at(ctx, cash_time.astype(np.int64), zone, h.random())
+        straight = extra[episode, STEALTHY] == 0
+        cash_time = waking_or_night(
+            ctx, cash_time.astype(np.int64), zone, h.random(), h.random(), straight
+        )
         time = np.where(rank < tests, test_time, cash_time).astype(np.int64)
         return RowTimes(episode, rank, time, np.ones(episode.size, dtype=bool))
 
@@ -167,10 +173,9 @@ class CardTesting(Typology):
         u = h.random()
         pick = np.minimum((u * e[:, MERCH + 3]).astype(np.int64), 2)
         test_merchant = e[np.arange(card.size), MERCH + pick].astype(np.int64)
-        straight_cash = by_weight(of_role(ctx, "cashout", online=True), pop.merchants.weight, u)
-        cash_merchant = np.where(
-            stealthy, victims_online_merchant(ctx, owner, u, h.random()), straight_cash
-        )
+        crew_cash = crew_merchants(ctx, CODE, plan.group[rows.episode], u)
+        own = stealthy & (h.random() >= CREW_SHARE_IMITATING)
+        cash_merchant = np.where(own, victims_online_merchant(ctx, owner, u, h.random()), crew_cash)
         merchant = np.where(test, test_merchant, cash_merchant)
         # Tests stay small at every level: micro-payments told straight, a few dollars at
         # popular merchants when imitating a first purchase.
@@ -178,7 +183,7 @@ class CardTesting(Typology):
         at = progress(rows.time, ctx.first_ns, ctx.stop_ns)
         grown = np.minimum(micro * test_amount_growth(ctx.params.drift, at), 20.0)
         test_amount = np.where(stealthy, h.uniform(1.0, 15.0), grown)
-        factor = np.where(stealthy, h.uniform(1.0, 2.5), h.uniform(3.0, 10.0))
+        factor = np.where(stealthy, h.uniform(1.5, 3.0), h.uniform(3.0, 10.0))
         cash_amount = amounts(pop, owner, merchant, factor, h.normal())
         amount = np.where(test, test_amount, cash_amount)
         channel, entry = online_entry(card.size)

@@ -3,7 +3,9 @@
 Nothing about the payment differs from their everyday ones (their card, a habitual merchant,
 their device and usual IP, a normal amount at a normal local hour): it is label noise by
 design, the part of fraud no model can learn (research note T6; 21% to "up to 75%" of
-chargebacks are first-party misuse by Mastercard's and Visa's counts).
+chargebacks are first-party misuse by Mastercard's and Visa's counts). Its one weak trace is
+where: people dispute what they bought online (digital goods, subscriptions, travel: the note's
+T6 signature) far more than what they carried out of a shop.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .....reference import TYPOLOGIES
+from ...world import mcc
 from ...world.behaviour import (
     amounts,
     channels,
@@ -31,6 +34,10 @@ from .base import (
 )
 
 CODE = TYPOLOGIES.index("friendly_fraud")
+# Share of disputes about an online purchase (else any habitual merchant): most first-party
+# misuse is card-not-present, "item not received" and digital goods (research note T6, 2.6)
+# [assumption: the share].
+ONLINE_SHARE = 0.7
 
 
 class FriendlyFraud(Typology):
@@ -57,7 +64,16 @@ class FriendlyFraud(Typology):
         h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
         card = plan.card[rows.episode]
         customer = ctx.pop.cards.owner[card]
-        merchant = ctx.pop.customers.habits.sample(customer, h.random())
+        # One of their habitual merchants: an online one (of up to three looks) when the
+        # dispute is about an online purchase.
+        habits = ctx.pop.customers.habits
+        merchant = habits.sample(customer, h.random())
+        wants = h.random() < ONLINE_SHARE
+        for _ in range(3):
+            look = habits.sample(customer, h.random())
+            found = wants & (mcc.ONLINE_SHARE[ctx.pop.merchants.code[look]] >= 0.5)
+            merchant = np.where(found, look, merchant)
+            wants &= ~found
         channel, entry = channels(ctx.pop, merchant, h.random(), h.random())
         amount = amounts(ctx.pop, customer, merchant, np.ones(card.size), h.normal())
         spell = ctx.pop.travel.at(customer, rows.time)

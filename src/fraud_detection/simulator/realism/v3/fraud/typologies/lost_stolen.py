@@ -3,8 +3,9 @@
 Told straight (research note T3): the first use 5-120 minutes after the theft, 3-15 in-store
 payments within 1-12 hours at merchants around where it was taken, contactless under the
 no-PIN limit, ATM withdrawals when the PIN came with it; the owner's own payments stop until
-they report it. Mimicry: a few small payments spread over 1-3 days at the victim's own kind of
-shops, no ATM.
+they report it. Mimicry: a few payments a little above the owner's usual spread over a working
+day at ordinary shops of the neighbourhood, inserted or tapped as people do, no ATM (a thief
+does not know the owner's habitual shops, only where the card was taken).
 """
 
 from __future__ import annotations
@@ -99,12 +100,16 @@ class LostStolen(Typology):
         pin = plan.extra[rows.episode, PIN] > 0
         # Without the PIN a stolen card taps; imitating fraud inserts it as often as people do.
         entry = np.where(atm | ((pin | stealthy) & (h.random() < 0.5)), CHIP, NFC)
-        spend = amounts(pop, owner, merchant, h.uniform(1.0, 3.0), h.normal())
-        contactless = np.minimum(spend, h.uniform(0.75, 1.0) * CONTACTLESS_LIMIT)
+        # Told straight a thief spends as much as each payment allows: taps just under the
+        # no-PIN limit, resaleable goods with the PIN (research note: about 2.5x the card's
+        # usual), ATM withdrawals near the daily maximum; imitating, a little above the owner's
+        # usual at their kind of shops.
+        spend = amounts(pop, owner, merchant, h.uniform(2.0, 5.0), h.normal())
+        contactless = h.uniform(0.6, 1.0) * CONTACTLESS_LIMIT
         amount = np.where(entry == NFC, contactless, spend)
-        amount = np.where(atm, 20.0 * h.integers(10, 26), amount)
-        ordinary = amounts(pop, owner, merchant, h.uniform(0.7, 1.3), h.normal())
-        amount = np.where(stealthy, ordinary, amount)
+        amount = np.where(atm, 20.0 * h.integers(15, 26), amount)
+        ordinary = amounts(pop, owner, merchant, h.uniform(1.2, 2.0), h.normal())
+        amount = np.where(stealthy, ordinary, np.round(amount, 2))
         session = own_session(ctx, owner, rows.time, channel)
         place = at_merchant(ctx, merchant, rows.time)
         return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
@@ -114,13 +119,14 @@ class LostStolen(Typology):
         self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, atm: np.ndarray,
         u: np.ndarray,
     ) -> np.ndarray:  # fmt: skip
-        """Shops of the victim's market (their habitual ones when imitating), ATMs for cash."""
+        """Shops of the victim's market, told straight half of them selling resaleable goods
+        (electronics, jewellery: their delayed fraud rate shows); ATMs for cash."""
         pop = ctx.pop
         market = pop.customers.market[owner]
         merchant = pop.markets.in_store.sample(market, u)
-        habit = pop.customers.habits.sample(owner, u)
-        in_person = mcc.ONLINE_SHARE[pop.merchants.code[habit]] < 0.5
-        merchant = np.where(stealthy & in_person, habit, merchant)
+        resale = pop.markets.resale.size()[market] > 0
+        goods = resale & (u < 0.5) & ~stealthy
+        merchant[goods] = pop.markets.resale.sample(market[goods], u[goods] * 2)
         atm = atm & (pop.markets.atms.size()[market] > 0)
         merchant[atm] = pop.markets.atms.sample(market[atm], u[atm])
         return merchant

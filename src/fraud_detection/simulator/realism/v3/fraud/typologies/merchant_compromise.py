@@ -2,11 +2,14 @@
 
 A breached merchant (catalog columns ``compromise_start`` / ``compromise_end``, chosen by risk
 and popularity) exposes the cards that pay there in its window: each victim's own ordinary
-payment there is part of the episode (a legitimate row). Told straight (research note T4,
-section 2.5): after a lag (``compromise_lag_days``, median) 1-5 payments over 1-3 days far
-away, abroad, with a counterfeit magstripe card in store or at an ATM, at 1.5-5x the owner's
-ticket; an online breach (e-skimming) is used online instead. Never at the breached merchant.
-Mimicry: used in the victim's own country, reading the chip, at ordinary amounts.
+payment there is part of the episode (a legitimate row). After a lag (``compromise_lag_days``,
+median) 1-5 payments over 1-3 days (research note T4, section 2.5). Most stolen card data is
+spent online (card-not-present: 69% of US card-fraud victims still had their card, UK Finance
+puts remote purchase at 70% of card fraud losses), by the breach's crew at its shops abroad;
+a ``COUNTERFEIT_SHARE`` of a shop breach's cards are cloned instead and used in store or at an
+ATM with the magstripe, abroad (counterfeit is a minor share after EMV, ECB). Told straight at
+1.5-5x the owner's ticket; imitating, in the victim's own country at 1.3-2.5x, online mostly
+where the victim shops, a clone reading the chip. Never at the breached merchant.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ...world.rows import (
 )
 from ..draws import Hashed
 from .base import (
+    CREW_SHARE_IMITATING,
     NS_PER_HOUR,
     Context,
     Planned,
@@ -46,23 +50,29 @@ from .base import (
     at_merchant,
     attacker_session,
     by_weight,
+    crew_merchants,
     daytime_at,
     fill_each,
     foreign_market,
     infrastructure_key,
     make_rows,
     natural_rows,
-    of_role,
     online_entry,
     own_session,
     pool_slot,
     population_device_types,
     stealthy_rows,
+    victims_online_merchant,
 )
 
 CODE = TYPOLOGIES.index("merchant_compromise")
 STEALTHY, EXPOSED, LAG, SPAN, MARKET, BREACH = range(6)
 ATM_SHARE = 0.3
+RESALE_SHARE = 0.3  # of counterfeit payments at shops of resaleable goods [assumption]
+# Of a shop breach's victims, the share whose card is cloned (else its number is used online);
+# e-skimming breaches are always used online [assumption: counterfeit is a minor share of card
+# fraud after EMV (ECB), and 70-85% of card fraud value is remote (UK Finance, EBA/ECB)].
+COUNTERFEIT_SHARE = 0.4
 LAG_SIGMA = 0.5  # of log(lag): half the breached cards are used within 0.7-1.4x the median
 
 
@@ -84,7 +94,10 @@ class MerchantCompromise(Typology):
         rows, stealthy = drawn[:, 0].astype(np.int64), drawn[:, 1] > 0
         customer = _exposed_customers(ctx, breach, rng)
         exposed, lag, span = _timing(ctx, breach, rng)
+        # Imitating, the card is used where its owner lives (else elsewhere in the country).
         domestic = _domestic_market(ctx, customer, rng.random(breach.size))
+        home = ctx.pop.customers.market[customer]
+        domestic = np.where(rng.random(breach.size) < 0.7, home, domestic)
         abroad = foreign_market(ctx, customer, rng.random(breach.size), shops=True)
         market = np.where(stealthy, domestic, abroad)
         extra = np.stack([stealthy, exposed, lag, span, market, breach], axis=1)
@@ -106,13 +119,11 @@ class MerchantCompromise(Typology):
         return RowTimes(episode, rank, time, rank > 0)
 
     def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
-        breach = plan.extra[rows.episode, BREACH].astype(np.int64)
-        e_skim = mcc.ONLINE_SHARE[ctx.pop.merchants.code[breach]] >= 0.5
-        e_skim &= plan.extra[rows.episode, STEALTHY] == 0
+        online = _online(ctx, plan, rows.episode)
         parts = [
             _exposures(ctx, plan, rows.take(np.flatnonzero(~rows.fraud)), ids),
-            _online_frauds(ctx, plan, rows.take(np.flatnonzero(rows.fraud & e_skim)), ids),
-            _in_person_frauds(ctx, plan, rows.take(np.flatnonzero(rows.fraud & ~e_skim)), ids),
+            _online_frauds(ctx, plan, rows.take(np.flatnonzero(rows.fraud & online)), ids),
+            _in_person_frauds(ctx, plan, rows.take(np.flatnonzero(rows.fraud & ~online)), ids),
         ]
         return concat(parts)
 
@@ -277,17 +288,31 @@ def _exposures(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> 
     return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)
 
 
+def _online(ctx: Context, plan: Planned, episode: np.ndarray) -> np.ndarray:
+    """Return whether each episode's card data is used online: always after an e-skimming
+    breach, else unless the card was cloned (``COUNTERFEIT_SHARE``, fixed per episode)."""
+    breach = plan.extra[episode, BREACH].astype(np.int64)
+    e_skim = mcc.ONLINE_SHARE[ctx.pop.merchants.code[breach]] >= 0.5
+    u = ctx.timing(plan, episode, np.full(episode.size, 1001)).random()  # per episode
+    return e_skim | (u >= COUNTERFEIT_SHARE)
+
+
 def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
-    """After an e-skimming breach: online purchases from the fraudster's device, far away."""
+    """Online purchases with the stolen number from the crew's devices: at its shops abroad;
+    imitating, mostly where the victim shops online, from the victim's country."""
     h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
     pop = ctx.pop
     card = plan.card[rows.episode]
     owner = pop.cards.owner[card]
-    pool = of_role(ctx, "cashout", online=True)
-    unbreached = pool[pop.merchants.compromise[0][pool] == NEVER]
-    pool = unbreached if unbreached.size else pool
-    merchant = by_weight(pool, pop.merchants.weight, h.random())
-    amount = amounts(pop, owner, merchant, h.uniform(1.5, 5.0), h.normal())
+    stealthy = plan.extra[rows.episode, STEALTHY] > 0
+    u, u2 = h.random(), h.random()
+    merchant = crew_merchants(ctx, CODE, plan.group[rows.episode], u2, unbreached=True)
+    victims_shop = victims_online_merchant(ctx, owner, u, u2)
+    own = stealthy & (h.random() >= CREW_SHARE_IMITATING)
+    own &= pop.merchants.compromise[0][victims_shop] == NEVER  # never a breached merchant
+    merchant = np.where(own, victims_shop, merchant)
+    factor = np.where(stealthy, h.uniform(1.3, 2.5), h.uniform(1.5, 5.0))
+    amount = amounts(pop, owner, merchant, factor, h.normal())
     channel, entry = online_entry(card.size)
     # The breach's crew uses the stolen numbers from a few devices and IPs of its own.
     infra = ctx.params.infrastructure
@@ -312,6 +337,9 @@ def _in_person_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarr
     u = h.random()
     breached = pop.merchants.compromise[0] != NEVER  # used elsewhere, never at a breached shop
     merchant = pop.markets.in_store.sample_avoiding(market, u, breached)
+    # Counterfeits buy resaleable goods (electronics, jewellery) where such shops exist.
+    goods = (pop.markets.resale.size()[market] > 0) & (h.random() < RESALE_SHARE)
+    merchant[goods] = pop.markets.resale.sample_avoiding(market[goods], u[goods], breached)
     atm = (h.random() < ATM_SHARE) & (pop.markets.atms.size()[market] > 0) & ~stealthy
     merchant[atm] = pop.markets.atms.sample(market[atm], u[atm])
     channel = np.where(atm, ATM, IN_STORE)
@@ -319,7 +347,7 @@ def _in_person_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarr
     # copied chip profile's fallback; imitating fraud taps or inserts like the owner.
     entry = np.where(h.random() < 0.3, CHIP, MAGSTRIPE)
     entry = np.where(stealthy, np.where(h.random() < 0.5, CHIP, NFC), entry)
-    factor = np.where(stealthy, h.uniform(0.8, 1.5), h.uniform(1.5, 5.0))
+    factor = np.where(stealthy, h.uniform(1.3, 2.5), h.uniform(1.5, 5.0))
     amount = amounts(pop, owner, merchant, factor, h.normal())
     session = own_session(ctx, owner, rows.time, channel)
     place = at_merchant(ctx, merchant, rows.time)

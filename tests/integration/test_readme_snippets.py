@@ -49,7 +49,7 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("readme") / "out"
     command = [
         sys.executable, "-m", "fraud_detection.simulator", "--config", "generator_config.yaml",
-        "--out-dir", str(out), "--total-rows", ROWS,
+        "--out-dir", str(out), "--total-rows", ROWS, "--num-workers", "1",
     ]  # fmt: skip
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr

@@ -4,6 +4,10 @@ python -m bench            1M and 10M rows, 1 and 2 workers (and v2 at 10M), plu
                            (about 3 minutes)
 python -m bench --large    also 50M rows (memory flatness) ...
 python -m bench --huge     ... and 100M rows (about 15 GB of disk while it runs)
+python -m bench --scale    only the scale cases: the shipped config (parts layout) at 10M,
+                           100M and 300M rows over its 90 days, and 100M over a year, with
+                           the time to the first chunk and the driver's own peak (about 25
+                           minutes and 20 GB of disk while it runs)
 
 Each case runs as its own process tree; wall time is measured around it and peak memory is
 the largest sum of RSS over the tree (parent and workers), sampled every 50 ms.
@@ -12,11 +16,13 @@ the largest sum of RSS over the tree (parent and workers), sampled every 50 ms.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -42,12 +48,18 @@ class Case:
     # Polars thread makes it one core, the unit the parallel-efficiency target compares with.
     one_thread: bool = True
     realism: str | None = None  # None: the shipped config's (v3)
+    layout: str | None = None  # None: the shipped config's (single)
+    end_date: str | None = None  # None: the shipped config's (90 days)
 
     @property
     def label(self) -> str:
         if self.kind == "floor":
             return "floor (numpy + pyarrow, 1 process)"
         who = f"generator, {self.workers} worker{'s' if self.workers > 1 else ''}"
+        if self.layout:
+            who = f"{who}, {self.layout}"
+        if self.end_date:
+            who = f"{who}, to {self.end_date}"
         if self.realism:
             who = f"{who} ({self.realism})"
         if self.workers == 1:
@@ -61,6 +73,8 @@ class Measurement:
     wall_s: float
     peak_tree_mib: float
     peak_single_mib: float
+    first_chunk_s: float | None = None  # from start to the first chunk's log line
+    peak_driver_mib: float | None = None
 
     @property
     def rows_per_s(self) -> float:
@@ -81,6 +95,10 @@ def _command(case: Case, work: Path) -> list[str]:
     config = yaml.safe_load((ROOT / "generator_config.yaml").read_text())
     config.update(total_rows=case.rows, num_workers=case.workers, out_dir=str(work))
     config.pop("report", None)
+    if case.layout:
+        config["output"] = {**config.get("output", {}), "layout": case.layout}
+    if case.end_date:
+        config["temporal"] = {**config.get("temporal", {}), "end_date": case.end_date}
     if case.realism:
         config["realism"] = case.realism
         if case.realism != "v3":  # v3's own sections and card activity
@@ -96,7 +114,7 @@ def _command(case: Case, work: Path) -> list[str]:
         "--config",
         str(path),
         "--log-level",
-        "WARNING",
+        "INFO",  # each chunk's line: the first one times the start-up
     ]
 
 
@@ -117,7 +135,8 @@ def _tree_rss(proc: psutil.Process) -> tuple[int, int]:
 
 
 def measure(case: Case, work: Path) -> Measurement:
-    """Return wall time and peak memory of one case, run in its own process tree."""
+    """Return wall time, time to the first chunk and peak memory (all processes, the
+    largest one, the driver) of one case, run in its own process tree."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     command = _command(case, work)
@@ -125,18 +144,37 @@ def measure(case: Case, work: Path) -> Measurement:
     env = dict(os.environ)
     if case.kind == "generator" and case.workers == 1 and case.one_thread:
         env["POLARS_MAX_THREADS"] = "1"
-    child = subprocess.Popen(command, cwd=ROOT, env=env)
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    first_chunk: list[float] = []
+    reader = threading.Thread(target=_watch_log, args=(child, start, first_chunk), daemon=True)
+    reader.start()
     proc = psutil.Process(child.pid)
-    peak_tree = peak_single = 0
+    peak_tree = peak_single = peak_driver = 0
     while child.poll() is None:
         tree, single = _tree_rss(proc)
         peak_tree, peak_single = max(peak_tree, tree), max(peak_single, single)
+        with contextlib.suppress(psutil.NoSuchProcess):
+            peak_driver = max(peak_driver, proc.memory_info().rss)
         time.sleep(0.05)
     wall = time.perf_counter() - start
+    reader.join(5)
     if child.returncode != 0:
         raise SystemExit(f"{case} failed with exit code {child.returncode}")
     shutil.rmtree(work, ignore_errors=True)
-    return Measurement(case, wall, peak_tree / 2**20, peak_single / 2**20)
+    return Measurement(
+        case, wall, peak_tree / 2**20, peak_single / 2**20,
+        first_chunk[0] if first_chunk else None, peak_driver / 2**20,
+    )  # fmt: skip
+
+
+def _watch_log(child: subprocess.Popen[str], start: float, first_chunk: list[float]) -> None:
+    """Read the child's log; note when its first chunk is done; show warnings and errors."""
+    assert child.stderr is not None
+    for line in child.stderr:
+        if not first_chunk and " Chunk 1/" in line:
+            first_chunk.append(time.perf_counter() - start)
+        if "WARNING" in line or "ERROR" in line:
+            print(line, end="", file=sys.stderr)
 
 
 def _find(
@@ -175,6 +213,78 @@ def _targets(results: list[Measurement]) -> list[tuple[str, str, bool]]:
     if g100:
         rows.append(("100M rows complete on this machine", f"{g100.wall_s:.0f} s", True))
     return rows
+
+
+SCALE_START, SCALE_END = "<!-- scale:start -->", "<!-- scale:end -->"
+SCALE_CASES = (
+    Case("generator", 10**7, 2, layout="parts"),
+    Case("generator", 10**8, 2, layout="parts"),
+    Case("generator", 10**8, 2, layout="parts", end_date="2025-12-31"),
+    Case("generator", 3 * 10**8, 2, layout="parts"),
+)
+
+
+def _scale_targets(results: list[Measurement]) -> list[tuple[str, str, bool]]:
+    by_case = {m.case: m for m in results}
+    base, year = by_case.get(SCALE_CASES[0]), by_case.get(SCALE_CASES[2])
+    rows: list[tuple[str, str, bool]] = []
+    for m in (by_case.get(SCALE_CASES[1]), year):
+        if m is None:
+            continue
+        what = "100M rows" + (" over a year" if m is year else " over 90 days")
+        first = m.first_chunk_s if m.first_chunk_s is not None else float("inf")
+        rows.append((f"{what}: first chunk within 30 s", f"{first:.1f} s", first <= 30))
+        driver = (m.peak_driver_mib or 0) / 1024
+        rows.append((f"{what}: driver peak <= 2 GiB", f"{driver:.2f} GiB", driver <= 2))
+        if base:
+            growth = m.peak_tree_mib / base.peak_tree_mib
+            ok = growth <= 1.5
+            rows.append((f"{what}: all processes within 1.5 x the 10M run", f"{growth:.2f} x", ok))
+    big = by_case.get(SCALE_CASES[3])
+    if big and base:
+        ratio = big.rows_per_s / base.rows_per_s
+        rows.append(("300M rows: throughput within 15% of 10M", f"{ratio:.2f} x", ratio >= 0.85))
+    return rows
+
+
+def render_scale(results: list[Measurement]) -> str:
+    """Return the scale section of RESULTS.md (between its markers)."""
+    lines = [
+        SCALE_START,
+        "## Scale",
+        "",
+        f"Measured {date.today().isoformat()} by `python -m bench --scale` on {_machine()}.",
+        "The shipped config with `total_rows` raised, 2 workers, `output.layout: parts`; the",
+        "first chunk is the time from start to the log line of chunk 1 (catalogs, world,",
+        "episode plan and chunk plan on the driver, then one chunk).",
+        "",
+        "| case | rows | wall (s) | rows/s | first chunk (s) | driver peak (MiB)"
+        " | all processes peak (MiB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for m in results:
+        first = f"{m.first_chunk_s:.1f}" if m.first_chunk_s is not None else "-"
+        lines.append(
+            f"| {m.case.label} | {m.case.rows:,} | {m.wall_s:.1f} | {m.rows_per_s:,.0f} |"
+            f" {first} | {m.peak_driver_mib or 0:,.0f} | {m.peak_tree_mib:,.0f} |"
+        )
+    lines += ["", "| target | measured | met |", "| --- | ---: | :---: |"]
+    lines += [
+        f"| {name} | {value} | {'yes' if ok else '**no**'} |"
+        for name, value, ok in _scale_targets(results)
+    ]
+    return "\n".join([*lines, SCALE_END])
+
+
+def _with_scale(text: str, section: str) -> str:
+    """Return RESULTS.md's text with its scale section replaced (or added before the notes)."""
+    if SCALE_START in text and SCALE_END in text:
+        head, rest = text.split(SCALE_START, 1)
+        return head + section + rest.split(SCALE_END, 1)[1]
+    if NOTES_MARK in text:
+        head, notes = text.split(NOTES_MARK, 1)
+        return f"{head}{section}\n\n{NOTES_MARK}{notes}"
+    return f"{text}\n{section}\n"
 
 
 def _machine() -> str:
@@ -238,6 +348,29 @@ def render(results: list[Measurement], stages: list[tuple[str, float]], notes: s
     return "\n".join(lines)
 
 
+def _run(cases: list[Case] | tuple[Case, ...], work: Path) -> list[Measurement]:
+    results = []
+    for case in cases:
+        result = measure(case, work)
+        first = f" first chunk {result.first_chunk_s:.1f} s" if result.first_chunk_s else ""
+        print(
+            f"{case.label:40s} {case.rows:>12,} rows {result.wall_s:8.1f} s"
+            f" {result.rows_per_s:>12,.0f} rows/s {result.peak_tree_mib:8,.0f} MiB{first}",
+            flush=True,
+        )
+        results.append(result)
+    return results
+
+
+def scale(work: Path) -> None:
+    """Run the scale cases and write their section of RESULTS.md."""
+    results = _run(SCALE_CASES, work)
+    old = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
+    RESULTS.write_text(_with_scale(old, render_scale(results)), "utf-8")
+    for name, value, ok in _scale_targets(results):
+        print(f"{'ok ' if ok else 'MISS'} {name}: {value}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -245,9 +378,15 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="add 50M rows")
     parser.add_argument("--huge", action="store_true", help="add 50M and 100M rows")
     parser.add_argument(
+        "--scale", action="store_true", help="only the scale cases (10M to 300M rows, parts)"
+    )
+    parser.add_argument(
         "--work", type=Path, default=ROOT / "bench" / "out", help="scratch directory"
     )
     args = parser.parse_args()
+    if args.scale:
+        scale(args.work)
+        return
     cases = [
         Case("floor", 10**6),
         Case("floor", 10**7),
@@ -262,19 +401,17 @@ def main() -> None:
         cases.append(Case("generator", 5 * 10**7, 2))
     if args.huge:
         cases.append(Case("generator", 10**8, 2))
-    results = []
-    for case in cases:
-        result = measure(case, args.work)
-        print(
-            f"{case.label:40s} {case.rows:>12,} rows {result.wall_s:8.1f} s"
-            f" {result.rows_per_s:>12,.0f} rows/s {result.peak_tree_mib:8,.0f} MiB",
-            flush=True,
-        )
-        results.append(result)
+    results = _run(cases, args.work)
     stages = stage_breakdown()
     old = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
     notes = old.split(NOTES_MARK, 1)[1] if NOTES_MARK in old else ""
-    RESULTS.write_text(render(results, stages, notes), "utf-8")
+    section = (
+        old[old.index(SCALE_START) : old.index(SCALE_END) + len(SCALE_END)]
+        if (SCALE_START in old and SCALE_END in old)
+        else ""
+    )
+    text = render(results, stages, notes)
+    RESULTS.write_text(_with_scale(text, section) if section else text, "utf-8")
     for name, value, ok in _targets(results):
         print(f"{'ok ' if ok else 'MISS'} {name}: {value}")
     print(f"written {RESULTS.relative_to(ROOT)}")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -144,3 +145,41 @@ def test_inputs_that_once_broke_it_end_in_seconds(
         assert done.returncode == 1
         errors = [line for line in done.stderr.splitlines() if "Config error" in line]
         assert errors and not (out / "payments").exists(), done.stderr
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        # 500,000 fraud rows over a year: more breaches and rogue merchants than the catalog
+        # holds, so each takes more victims; the plan is exact and ready in seconds.
+        {"total_rows": 100_000_000, "temporal": {"end_date": "2025-12-31"}},
+        # A quota far beyond what one typology's few merchants can take in a week.
+        {
+            "total_rows": 50_000,
+            "fraud_rate": 0.6,
+            "catalog": {"num_customers": 300, "num_cards": 400, "num_merchants": 20},
+            "temporal": {"end_date": "2025-01-07"},
+            "fraud": {"typologies": {"rogue_merchant": 1}},
+        },
+    ],
+    ids=["100M-rows-over-a-year", "rogue-quota-beyond-the-catalog"],
+)
+def test_planning_far_beyond_the_catalog_ends_exact_or_with_one_line(
+    overrides: dict[str, Any], tmp_path: Path
+) -> None:
+    from fraud_detection.simulator.realism.registry import get_realism
+    from tests.conftest import merged
+
+    data = merged(yaml.safe_load((REPO / "generator_config.yaml").read_text()), overrides)
+    data["out_dir"] = str(tmp_path)
+    cfg = config_from_dict(data)
+    realism = get_realism(cfg.realism)
+    try:
+        with time_limit(60):
+            world = realism.world(cfg, realism.tables(cfg))
+            plan = realism.plan(cfg, world)
+    except ConfigError as exc:
+        assert all(KEYED_LINE.match(line) for line in exc.problems), exc.problems
+        return
+    assert sum(c.rows for c in plan) == cfg.total_rows
+    assert sum(c.fraud_count for c in plan) == cfg.fraud_count

@@ -69,8 +69,10 @@ def test_catalogs_hold_the_documented_columns(world: World) -> None:
     assert {"city", "timezone", "compromise_start", "compromise_end"} <= set(
         world.merchants.columns
     )
-    per_customer = world.cards.group_by("customer_id").len()["len"]
+    first = world.cards.filter(pl.col("replaces_card_id").is_null())
+    per_customer = first.group_by("customer_id").len()["len"]
     assert per_customer.min() >= 1 and per_customer.max() <= 3  # a customer holds 1-3 cards
+    assert first.height == world.cfg.catalog.num_cards  # then renewals and replacements
     assert world.customers.height == world.cfg.catalog.num_customers
 
 

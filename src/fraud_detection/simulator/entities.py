@@ -43,7 +43,7 @@ def _luhn_complete(body: np.ndarray) -> np.ndarray:
     return out
 
 
-def _pan_hashes(scheme: np.ndarray, rng: np.random.Generator) -> list[str]:
+def pan_hashes(scheme: np.ndarray, rng: np.random.Generator) -> list[str]:
     """Return sha256 hex of a Luhn-valid PAN per card, prefix and length by scheme."""
     n = scheme.size
     width = max(s[3] for s in CARD_SCHEMES) - 1
@@ -76,7 +76,7 @@ def generate_card_catalog(
     scheme = rng.choice(len(CARD_SCHEMES), num_cards, p=shares / shares.sum())
     exp_month = rng.integers(1, 13, num_cards).astype(np.int8)
     exp_year = (first_year + rng.integers(1, 6, num_cards)).astype(np.int16)
-    pan_hash = pl.Series(_pan_hashes(scheme, rng), dtype=pl.String)
+    pan_hash = pl.Series(pan_hashes(scheme, rng), dtype=pl.String)
     # Drawn last, so adding them left every earlier column of a seed unchanged.
     home_device = pl.Series(uuid4_array(rng, num_cards))
     home_ip = ipv4_series(rng, num_cards)

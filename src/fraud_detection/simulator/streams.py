@@ -63,11 +63,15 @@ PURPOSES = MappingProxyType(
         "v3.ip_address": 117,
         "v3.transaction_id": 118,
         "v3.scheduled": 119,
+        "v3.lifecycle": 120,
         # v3: fraud episodes; index = the episode (its draws never depend on the chunk).
         "fraud.plan": 130,
         "fraud.episode": 131,
         "fraud.latency": 132,
         "fraud.rows": 133,
+        "fraud.session": 134,
+        "fraud.campaign": 135,
+        "fraud.drift": 136,
     }
 )
 

@@ -23,9 +23,14 @@ def profile_for(realism: str | None) -> ReportProfile:
 
 def profile_for_columns(columns: Iterable[str]) -> ReportProfile:
     """Return the profile a file without provenance implies by its columns: the realism whose
-    label columns it holds (the most of them, when several would), else the generic one."""
+    label columns it holds (all, or all but one: a file of an earlier version lacks a label
+    column added since; the most of them when several would), else the generic one."""
     names = set(columns)
-    fits = [p for p in PROFILES.values() if p.label_columns and p.label_columns <= names]
+    fits = [
+        p
+        for p in PROFILES.values()
+        if len(p.label_columns & names) >= 2 and len(p.label_columns - names) <= 1
+    ]
     return max(fits, key=lambda p: len(p.label_columns), default=GENERIC_PROFILE)
 
 

@@ -5,7 +5,7 @@ integer partition columns, as the parquet layout's ``event_date`` folders read);
 its files as ``year=YYYY/month=MM/part-NNNNN-{run}.parquet`` and the driver adds them in one
 commit (overwrite: the previous files are removed from the table in that same commit, and stay
 on disk for time travel until ``DeltaTable.vacuum()``). Catalogs are ``{out_dir}/delta/
-customers``, ``merchants`` and ``cards``, each replaced in one commit.
+customers``, ``merchants``, ``cards`` (and v3's ``episodes``), each replaced in one commit.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ CATALOG_FILES = MappingProxyType(
         "cards": "cards.parquet",
     }
 )
+# v3 also writes its fraud episodes beside the catalogs (one row per episode in the data).
+EPISODES_FILE = "episodes.parquet"
 # Before issue 12 the manifest sat inside the parts directory (``pl.scan_parquet(dir)`` then
 # failed on it); it is now ``{out_dir}/manifests/{dataset}.json``. The old name is still
 # recognised, to replace such a dataset on S3 cleanly.

@@ -27,7 +27,9 @@ V3_PROFILE = ReportProfile(
     realism="v3",
     fidelity="behaviour",
     sections=frozenset({"typologies"}),
-    label_columns=frozenset({"fraud_type", "fraud_episode_id", "reported_time"}),
+    label_columns=frozenset(
+        {"fraud_type", "fraud_episode_id", "fraud_campaign_id", "reported_time"}
+    ),
     uses_catalogs=True,
     difficulty_bands=DIFFICULTY_BANDS,
     typology_mixes=MIXES,

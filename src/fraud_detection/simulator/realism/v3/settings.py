@@ -69,6 +69,12 @@ class PopulationConfig(Section):
         le=0.1,
         description="Share of everyday payments that are a one-off large purchase (5-20x).",
     )
+    calendar: bool = Field(
+        True,
+        description="Weekdays, public holidays (the holidays package), seasons, the days before"
+        " Christmas, Black Friday, paydays and fraud waves shape each day (README: The v3"
+        " calendar); false: every day alike.",
+    )
 
     @field_validator("countries")
     @classmethod
@@ -127,6 +133,13 @@ class FraudConfig(Section):
     )
     report_delay_scale: Number | None = Field(
         None, gt=0, le=10, description="Multiplier on each typology's median report delay."
+    )
+    drift: Literal["none", "mild", "strong"] = Field(
+        "mild",
+        description="How fraud changes over the window (README: Fraud drift): none, a"
+        " stationary world; mild, the typologies' pace wanders month by month and imitation"
+        " creeps up; strong, imitation rises steeply, card tests grow, takeovers appear"
+        " halfway.",
     )
 
     @field_validator("typologies")

@@ -43,7 +43,9 @@ class TypologyPlan:
     planned: Planned
     ids: np.ndarray  # episode id per planned episode (1-based, unique over the run)
     report: np.ndarray  # ns, -1 when never reported
-    rows: RowTimes  # every row, sorted by time
+    rows: RowTimes  # every row inside the range, sorted by time
+    started: np.ndarray  # each episode's first fraud (ns), before the range for some
+    campaign: np.ndarray  # each episode's campaign id (unique over the run), -1 for none
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class EpisodePlan:
             if hi > lo:
                 part = p.rows.take(np.arange(lo, hi))
                 rows = TYPOLOGY_CLASSES[p.code].rows(ctx, p.planned, part, p.ids)
-                out.append(_with_reports(rows, p))
+                out.append(_on_cards(ctx, _with_reports(rows, p), p))
         return concat(out) if out else _no_rows(ctx)
 
 
@@ -98,26 +100,31 @@ def plan_episodes(ctx: Context) -> EpisodePlan:
     rng = stream(ctx.seed, "fraud.plan")
     quotas = typology_quotas(ctx.cfg.fraud_count, ctx.params)
     parts = []
-    next_id = 1
+    next_id = next_campaign = 1
     for code, (typology, quota) in enumerate(zip(TYPOLOGY_CLASSES, quotas, strict=True)):
         if quota <= 0:
             continue
         planned = _trim(_plan_in_range(typology, ctx, int(quota), rng), code, int(quota))
         ids = np.arange(next_id, next_id + planned.size, dtype=np.int64)
         next_id += planned.size
-        rows = typology.times(ctx, planned, np.arange(planned.size))
-        rows = _capped(rows, planned, ctx)
+        campaign = np.full(planned.size, -1, dtype=np.int64)
+        if typology.campaigns:
+            campaign = next_campaign + np.unique(planned.group, return_inverse=True)[1]
+            next_campaign = int(campaign.max(initial=next_campaign - 1)) + 1
+        story = typology.times(ctx, planned, np.arange(planned.size))
+        started = _first_fraud(story, planned.size)  # before the range too
+        rows = _capped(story, planned, ctx)
         rows = rows.take(np.argsort(rows.time, kind="stable"))
-        parts.append(TypologyPlan(code, planned, ids, np.zeros(0, np.int64), rows))
+        none = np.zeros(0, np.int64)
+        parts.append(TypologyPlan(code, planned, ids, none, rows, started, campaign))
     return EpisodePlan(_reported(parts, ctx, rng))
 
 
-# Planning rounds a typology gets to place its quota inside the range, and how many rounds in
-# a row may place nothing before the run stops with a config error (instead of looping on a
-# quota the catalog and the range cannot hold). A round is cheap (about a millisecond at small
-# quotas); the golden v3 dataset's breaches (10 days, lags of a month) need 842 rounds.
-MAX_ROUNDS = 2000
-MAX_IDLE_ROUNDS = 1000
+# A typology places its quota in at most this many planning rounds: each round plans what is
+# missing, scaled by the share of planned rows that fell inside the range so far (stories
+# that began before the range, or run past its end, keep only their rows inside it).
+MAX_ROUNDS = 12
+MAX_OVERSAMPLING = 64.0
 
 
 def _plan_in_range(
@@ -125,13 +132,15 @@ def _plan_in_range(
 ) -> Planned:
     """Return episodes whose rows inside the range reach ``quota``: an episode running past
     the range's end keeps only what happens before it (its ``rows`` counts just those).
-    Raises ``ConfigError`` when the rounds stop placing rows before the quota is met."""
+    Raises ``ConfigError`` when ``MAX_ROUNDS`` rounds cannot place the quota."""
     parts: list[Planned] = []
-    have = idle = 0
+    have = natural = 0
+    # Stories that began before the range keep only their rows inside it: ask for that much
+    # more at once (one round, evenly spread; the surplus is trimmed at random).
+    span = ctx.stop_ns - ctx.first_ns
+    ask = int(np.ceil(quota * 1.1 * (span + typology.lead_ns(ctx)) / span))
     for _ in range(MAX_ROUNDS):
-        if have >= quota or idle >= MAX_IDLE_ROUNDS:
-            break
-        planned = typology.plan(ctx, quota - have, rng)
+        planned = typology.plan(ctx, ask, rng)
         planned.key = rng.integers(0, 1 << 62, planned.size)
         rows = typology.times(ctx, planned, np.arange(planned.size))
         inside = rows.fraud & (rows.time >= ctx.first_ns) & (rows.time < ctx.stop_ns)
@@ -139,12 +148,23 @@ def _plan_in_range(
         planned.rows = np.minimum(planned.rows, counts)
         keep = np.flatnonzero(planned.rows > 0)
         parts.append(_select(planned, keep))
-        placed = int(planned.rows[keep].sum())
-        have += placed
-        idle = 0 if placed else idle + 1
+        have += int(planned.rows[keep].sum())
+        natural += int(planned.natural.sum())
+        if have >= quota or natural == 0:
+            break
+        placed = have / natural  # rows kept per row planned
+        # 50% and a few rows of slack: a few rounds fill even a small remainder.
+        ask = int(np.ceil(min((1.5 * (quota - have) + 4) / max(placed, 1e-9),
+                              MAX_OVERSAMPLING * (quota - have) + 64)))  # fmt: skip
     if have < quota:
         raise ConfigError(_shortfall(typology.name, quota, have, ctx))
-    return _join(parts)
+    joined = _join(parts, shift=not typology.merchant_groups)
+    # Campaigns in random order, each one's episodes together: trimming the surplus then drops
+    # whole campaigns of any time (and cuts one), not the last ones planned nor a few cards
+    # from every attack.
+    _, group = np.unique(joined.group, return_inverse=True)
+    rank = rng.permutation(int(group.max(initial=-1)) + 1)[group]
+    return _select(joined, np.lexsort((rng.random(joined.size), rank)))
 
 
 def _shortfall(name: str, quota: int, have: int, ctx: Context) -> str:
@@ -157,6 +177,13 @@ def _shortfall(name: str, quota: int, have: int, ctx: Context) -> str:
     )
 
 
+def _first_fraud(rows: RowTimes, episodes: int) -> np.ndarray:
+    """Return each episode's first fraudulent moment (ns), whether inside the range or not."""
+    first = np.full(episodes, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, rows.episode[rows.fraud], rows.time[rows.fraud])
+    return first
+
+
 def _select(planned: Planned, index: np.ndarray) -> Planned:
     return Planned(
         planned.card[index], planned.group[index], planned.start[index], planned.rows[index],
@@ -164,12 +191,14 @@ def _select(planned: Planned, index: np.ndarray) -> Planned:
     )  # fmt: skip
 
 
-def _join(parts: list[Planned]) -> Planned:
-    """Return the episodes of several planning rounds as one (groups kept apart)."""
-    shift = np.cumsum([0] + [int(p.group.max(initial=-1)) + 1 for p in parts[:-1]])
+def _join(parts: list[Planned], shift: bool = True) -> Planned:
+    """Return the episodes of several planning rounds as one (groups of different rounds kept
+    apart, unless ``shift`` is False: groups that name a merchant)."""
+    offsets = np.cumsum([0] + [int(p.group.max(initial=-1)) + 1 for p in parts[:-1]])
+    shift_by = offsets if shift else np.zeros(len(parts), dtype=np.int64)
     return Planned(
         np.concatenate([p.card for p in parts]),
-        np.concatenate([p.group + s for p, s in zip(parts, shift, strict=True)]),
+        np.concatenate([p.group + s for p, s in zip(parts, shift_by, strict=True)]),
         np.concatenate([p.start for p in parts]),
         np.concatenate([p.rows for p in parts]),
         np.concatenate([p.legit for p in parts]),
@@ -225,26 +254,38 @@ def _reported(
     if not parts:
         return ()
     typology = np.concatenate([np.full(p.ids.size, p.code) for p in parts])
-    spans = [_fraud_span(p) for p in parts]
-    first = np.concatenate([f for f, _ in spans])
-    last = np.concatenate([last for _, last in spans])
+    first = np.concatenate([p.started for p in parts])
+    last = np.concatenate([_fraud_span(p)[1] for p in parts])
     rows = np.concatenate([p.planned.rows for p in parts])
     report = report_times(typology, first, last, rows, ctx.params, rng)
     bounds = np.cumsum([0] + [p.ids.size for p in parts])
     return tuple(
-        TypologyPlan(p.code, p.planned, p.ids, report[a:b], p.rows)
+        TypologyPlan(p.code, p.planned, p.ids, report[a:b], p.rows, p.started, p.campaign)
         for p, a, b in zip(parts, bounds[:-1], bounds[1:], strict=True)
     )
 
 
 def _with_reports(rows: Rows, part: TypologyPlan) -> Rows:
-    """Return ``rows`` with ``reported`` set on fraud rows (their episode's report time; a
+    """Return ``rows`` with ``reported`` and ``campaign`` set on fraud rows (their episode's; a
     typology may return its rows in any order, so they are matched by episode id)."""
     position = (
         np.where(rows.label, rows.episode - part.ids[0], 0) if part.ids.size else rows.episode
     )
     reported = np.where(rows.label, part.report[position], -1)
-    return replace(rows, reported=reported)
+    campaign = np.where(rows.label, part.campaign[position], -1)
+    return replace(rows, reported=reported, campaign=campaign)
+
+
+def _on_cards(ctx: Context, rows: Rows, part: TypologyPlan) -> Rows:
+    """Return ``rows`` on physical cards: an episode's frauds on the card its slot held when
+    the fraud began, its other rows (an exposing payment) on the card held then."""
+    physical = ctx.pop.physical
+    position = rows.episode - part.ids[0] if part.ids.size else rows.episode
+    own = physical.live(rows.card, rows.time)
+    if rows.label.any():
+        slot = part.planned.card[position[rows.label]]
+        own[rows.label] = physical.live(slot, part.started[position[rows.label]])
+    return replace(rows, card=np.maximum(own, 0))
 
 
 def _no_rows(ctx: Context) -> Rows:

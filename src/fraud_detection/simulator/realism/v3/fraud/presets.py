@@ -43,6 +43,30 @@ REPORT_DELAY_SCALE = MappingProxyType({"easy": 0.5, "medium": 1.0, "hard": 1.6})
 
 
 @dataclass(frozen=True)
+class Infrastructure:
+    """What a campaign shares, by level: harder levels spread a campaign over more proxy IPs
+    and fewer cards per device (research: real card-testing bots rotate IPs per request, so
+    the device fingerprint and the merchant carry the trace; sizes are assumptions, section 8
+    of docs/sources-time-and-campaigns.md)."""
+
+    test_devices: int  # at most this many device fingerprints per card-testing campaign
+    cards_per_test_ip: int  # a campaign's proxy pool: one IP per this many cards (at least 2)
+    crew_devices: int  # devices of a takeover crew, a breach's or a testing crew's cash-out
+    crew_ips: int  # and the IPs they use
+    crew_episodes: float  # median victims of a takeover crew
+    rogue_ips: int  # a rogue merchant's checkout servers
+
+
+INFRASTRUCTURE = MappingProxyType(
+    {
+        "easy": Infrastructure(1, 10, 1, 2, 12.0, 1),
+        "medium": Infrastructure(2, 6, 2, 4, 8.0, 2),
+        "hard": Infrastructure(3, 3, 4, 8, 5.0, 3),
+    }
+)
+
+
+@dataclass(frozen=True)
 class FraudParams:
     """The resolved fraud knobs of a run."""
 
@@ -53,6 +77,8 @@ class FraudParams:
     compromise_lag_days: float
     never_reported: float
     report_delay_scale: float
+    infrastructure: Infrastructure = INFRASTRUCTURE["medium"]
+    drift: str = "mild"
 
     def share(self, typology: str) -> float:
         return self.shares[TYPOLOGIES.index(typology)]
@@ -75,6 +101,8 @@ def resolve(cfg: GeneratorConfig) -> FraudParams:
         compromise_lag_days=_pick(f.compromise_lag_days, COMPROMISE_LAG_DAYS[level]),
         never_reported=_pick(f.never_reported_share, NEVER_REPORTED[level]),
         report_delay_scale=_pick(f.report_delay_scale, REPORT_DELAY_SCALE[level]),
+        infrastructure=INFRASTRUCTURE[level],
+        drift=f.drift,
     )
 
 

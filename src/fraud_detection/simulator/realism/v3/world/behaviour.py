@@ -114,19 +114,23 @@ class Knobs:
 
 
 def pick_zones(pop: Population, times: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return a time zone per row: by the zone's activity times the diurnal mass at its local
-    time (15-minute slots), so each zone is busy in its own day and quiet in its own night."""
-    clock = pop.clock
+    """Return a time zone per row: by the zone's activity times its calendar weight on its
+    local date times the diurnal mass at its local time (15-minute slots), so each zone is busy
+    in its own day and quiet in its own night, on its holidays and Sundays."""
+    clock, rhythm = pop.clock, pop.rhythm
     rel = times - clock.first_ns
     slots_per_day = 24 * 60 // SLOT_MINUTES
     combo = (rel // NS_PER_DAY) * slots_per_day + (rel % NS_PER_DAY) // (SLOT_MINUTES * 60 * 10**9)
     unique, row_combo = np.unique(combo, return_inverse=True)
     day, slot = unique // slots_per_day, unique % slots_per_day
-    local = (slot[:, None] * SLOT_MINUTES + SLOT_MINUTES // 2 + clock.daily[day]) % 1440
-    weight = pop.cards.zone_weight[None, :] * clock.minute_mass[local]
+    minute = slot[:, None] * SLOT_MINUTES + SLOT_MINUTES // 2 + clock.daily[day]
+    dated = (clock.first_ns - rhythm.origin) // NS_PER_DAY + day[:, None] + minute // 1440
+    dated = np.clip(dated, 0, rhythm.zone_day.shape[0] - 1)
+    zones = pop.cards.zone_weight.size
+    calendar = rhythm.zone_day[dated, np.arange(zones)[None, :]]
+    weight = pop.cards.zone_weight[None, :] * clock.minute_mass[minute % 1440] * calendar
     cdf = np.cumsum(weight, axis=1)
     cdf /= cdf[:, -1:]
-    zones = cdf.shape[1]
     keys = (np.arange(unique.size)[:, None] + cdf).ravel()
     pos = np.searchsorted(keys, row_combo + rng.random(times.size), side="right")
     return np.minimum(pos - row_combo * zones, zones - 1)
@@ -136,19 +140,23 @@ def pick_cards(
     pop: Population, zone: np.ndarray, times: np.ndarray, rng: np.random.Generator,
     paused: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """Return (card, spree) per row: a card from the row's zone, by activity, in errand runs;
-    cards ``paused`` at that moment (card, start, end: a stolen card's owner stops paying)
-    are drawn again. ``spree`` marks the later payments of a shopping spree."""
-    card, spree = errands(pop.cards.by_zone.sample(zone, rng.random(zone.size)), times, rng)
-    if paused is None or paused[0].size == 0:
-        return card, spree
+    """Return (card, spree) per row: a slot from the row's zone, by activity, in errand runs,
+    and the physical card it holds then. A slot that holds no card at that moment (its customer
+    has not joined yet, a blocked card's replacement is on its way) or is ``paused`` (slot,
+    start, end: a stolen card's owner stops paying) is drawn again. ``spree`` marks the later
+    payments of a shopping spree."""
+    slot, spree = errands(pop.cards.by_zone.sample(zone, rng.random(zone.size)), times, rng)
+    card = pop.physical.live(slot, times)
     for _ in range(20):
-        hit = _paused(card, times, paused)
+        hit = card < 0
+        if paused is not None and paused[0].size:
+            hit |= _paused(slot, times, paused)
         if not hit.any():
             break
-        card[hit] = pop.cards.by_zone.sample(zone[hit], rng.random(int(hit.sum())))
+        slot[hit] = pop.cards.by_zone.sample(zone[hit], rng.random(int(hit.sum())))
         spree[hit] = False
-    return card, spree
+        card[hit] = pop.physical.live(slot[hit], times[hit])
+    return np.maximum(card, 0), spree
 
 
 def errands(
@@ -230,6 +238,37 @@ def merchants_for(
     else:
         large[:] = False
     return merchant, large
+
+
+# Draws of merchant and channel a row gets before its calendar keeps whatever it drew.
+CALENDAR_ROUNDS = 12
+
+
+def merchants_on_day(
+    pop: Population, customer: np.ndarray, spell: np.ndarray, times: np.ndarray,
+    rng: np.random.Generator, rng_channel: np.random.Generator, knobs: Knobs,
+    spree: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Return (merchant, large, channel, entry) per row, as the calendar of the customer's
+    local date favours them: a draw is kept with probability weight / the day's peak (a
+    German Sunday keeps online payments, rarely a shop's), else drawn again."""
+    merchant, large = merchants_for(pop, customer, spell, rng, knobs, spree)
+    channel, entry = channels(pop, merchant, *rng_channel.random((2, times.size)))
+    rhythm = pop.rhythm
+    offset = pop.clock.offsets.at(pop.customers.zone[customer], times)
+    day = rhythm.calendar.day_of(times, offset)
+    country = pop.customers.country[customer]
+    todo = np.arange(times.size)
+    for _ in range(CALENDAR_ROUNDS):
+        code = pop.merchants.code[merchant[todo]]
+        keep = rhythm.keep(day[todo], country[todo], code, channel[todo] == ONLINE)
+        todo = todo[rng.random(todo.size) >= keep]
+        if todo.size == 0:
+            break
+        m, big = merchants_for(pop, customer[todo], spell[todo], rng, knobs, spree[todo])
+        merchant[todo], large[todo] = m, big
+        channel[todo], entry[todo] = channels(pop, m, *rng_channel.random((2, todo.size)))
+    return merchant, large, channel, entry
 
 
 def channels(
@@ -428,10 +467,11 @@ def everyday(
     then owner, merchant, channel, amount, session and place."""
     zone = pick_zones(pop, times, rng["v3.zone"])
     card, spree = pick_cards(pop, zone, times, rng["v3.card"], paused)
-    customer = pop.cards.owner[card]
+    customer = pop.physical.owner[card]
     spell = pop.travel.at(customer, times)
-    merchant, large = merchants_for(pop, customer, spell, rng["v3.merchant"], knobs, spree)
-    channel, entry = channels(pop, merchant, *rng["v3.channel"].random((2, times.size)))
+    merchant, large, channel, entry = merchants_on_day(
+        pop, customer, spell, times, rng["v3.merchant"], rng["v3.channel"], knobs, spree
+    )
     amount_rng = rng["v3.amount"]
     scale = np.where(large, amount_rng.uniform(*LARGE_FACTOR, times.size), 1.0)
     scale *= np.where(spree, amount_rng.uniform(*SPREE_AMOUNT, times.size), 1.0)

@@ -6,6 +6,7 @@ the same world. The tables are what ``catalog/`` holds; ``population`` turns the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,7 @@ from .habits import (
     local_habits,
     online_habits,
 )
+from .lifecycle import first_cards, joined_at
 from .markets import Markets
 from .travel import (
     subscription_table,
@@ -53,6 +55,8 @@ class FraudSites:
     breach_days_median: float
     rogues: int
     rogue_days_median: float
+    breach_lead_ns: int = 0  # how long before the range a breach may still make fraud in it
+    breach_mass: Callable[[np.ndarray], np.ndarray] = np.sqrt  # cards exposed by popularity
 
 
 def country_weights(cfg: GeneratorConfig) -> dict[str, float]:
@@ -117,6 +121,13 @@ def _both_channels(code: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return code
 
 
+# At most this share of merchants is breached, and of the eligible ones turns rogue (an
+# assumption: no public count of breached merchants per year exists, research note section 5);
+# a larger fraud count then gives each breach and rogue merchant more victims.
+MAX_BREACHED_SHARE = 0.02
+MAX_ROGUE_SHARE = 0.25
+
+
 def _fraud_windows(
     cfg: GeneratorConfig, merchants: pl.DataFrame, sites: FraudSites
 ) -> list[pl.Series]:
@@ -124,7 +135,8 @@ def _fraud_windows(
 
     Breaches go to merchants by risk x popularity (a breach at a busy store exposes many
     cards); rogue merchants are chosen by risk among small online merchants of the 'rogue'
-    categories. Windows lie inside the configured days (null: never).
+    categories. Windows overlap the configured days or the lead before them whose stories
+    still reach into the range (null: never).
     """
     rng = stream(cfg.seed, "v3.breaches")
     n = merchants.height
@@ -134,17 +146,23 @@ def _fraud_windows(
     rogue_ok &= np.arange(n) >= n // 5  # never among the most popular fifth: a new merchant
     breach_ok = code != mcc.CODES[mcc.ATM]
     breach_w = np.where(breach_ok, risk * merchants["weight"].to_numpy(), 0.0)
-    breached = _pick(rng, breach_w, sites.breaches)
+    breaches = min(sites.breaches, max(1, round(MAX_BREACHED_SHARE * n)))
+    breached = _pick(rng, breach_w, breaches if sites.breaches else 0)
     rogue_w = np.where(rogue_ok, risk, 0.0)
     rogue_w[breached] = 0.0
-    rogue = _pick(rng, rogue_w, sites.rogues)
+    rogues = min(sites.rogues, max(1, round(MAX_ROGUE_SHARE * np.count_nonzero(rogue_w))))
+    rogue = _pick(rng, rogue_w, rogues if sites.rogues else 0)
     first, stop = span_ns(cfg.temporal.start_date, cfg.temporal.last_day)
+    weight = merchants["weight"].to_numpy()
     out = []
-    for name, picked, median in (
-        ("compromise", breached, sites.breach_days_median),
-        ("rogue", rogue, sites.rogue_days_median),
-    ):
-        start, end = _windows(rng, picked.size, first, stop, median)
+    for name, picked, median, lead, mass in (
+        # What a breach exposes (FraudSites.breach_mass), a rogue merchant as many cards as
+        # its window is long.
+        ("compromise", breached, sites.breach_days_median, sites.breach_lead_ns,
+         sites.breach_mass(weight[breached])),
+        ("rogue", rogue, sites.rogue_days_median, 0, None),
+    ):  # fmt: skip
+        start, end = _windows(rng, mass, first - lead, stop, median, picked.size)
         out += _window_columns(name, n, picked, start, end)
     return out
 
@@ -158,13 +176,27 @@ def _pick(rng: np.random.Generator, weights: np.ndarray, k: int) -> np.ndarray:
 
 
 def _windows(
-    rng: np.random.Generator, k: int, first: int, stop: int, median_days: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``k`` windows (start, end ns) of lognormal length inside [first, stop)."""
-    span = stop - first
-    length = np.minimum(rng.lognormal(np.log(median_days), 0.6, k) * NS_PER_DAY, span)
-    # Anywhere over the range, the first ones already running when it begins.
-    start = first - length / 2 + rng.random(k) * (span - length / 2)
+    rng: np.random.Generator, mass: np.ndarray | None, first: int, stop: int, median_days: float,
+    k: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Return one window (start, end ns) of lognormal length per merchant, overlapping
+    [first, stop): some already open at ``first``, some still open at ``stop``.
+
+    Starts follow the merchants' ``mass`` (what each one's story weighs; None: its window's
+    length) in random order, systematically (each at the same point of its share of the span,
+    one random offset for all), so as much fraud comes from any stretch of time: a big breach
+    does not leave a month without breaches around it, and as many rogue merchants are open
+    at any moment.
+    """
+    k = mass.size if mass is not None else k
+    length = rng.lognormal(np.log(median_days), 0.6, k) * NS_PER_DAY
+    mass = length if mass is None else mass
+    order = rng.permutation(k)
+    share = mass[order] / max(float(mass.sum()), 1e-300)
+    spread = np.empty(k)
+    spread[order] = np.cumsum(share) - share * rng.random()  # one offset: systematic
+    start = first - length + np.clip(spread, 0.0, 1.0) * (stop - first + length)  # same as
+    # the typologies' ``stratified``: the world is built before them and cannot import them
     return start.astype(np.int64), (start + length).astype(np.int64)
 
 
@@ -343,12 +375,32 @@ def build_cards(cfg: GeneratorConfig, customers: int) -> pl.DataFrame:
     return base.insert_column(1, pl.Series("customer_id", owners + 1, dtype=pl.Int64))
 
 
+def _issued(
+    cards: pl.DataFrame, joined: np.ndarray, first: int, rng: np.random.Generator
+) -> pl.DataFrame:
+    """Return the slots' first cards with ``issued_at`` and an expiry 4 years later (a
+    customer who joins during the range gets their cards that day)."""
+    issued, expiry = first_cards(rng, joined[cards["customer_id"].to_numpy() - 1], first)
+    last_month = (expiry - NS_PER_DAY).astype("datetime64[ns]").astype("datetime64[M]")
+    months = last_month.astype(np.int64)  # since 1970-01
+    return cards.with_columns(
+        card_exp_month=pl.Series(months % 12 + 1, dtype=pl.Int8),
+        card_exp_year=pl.Series(1970 + months // 12, dtype=pl.Int16),
+        issued_at=pl.Series(issued).cast(DATETIME),
+    )
+
+
 def build_tables(cfg: GeneratorConfig, sites: FraudSites) -> dict[str, pl.DataFrame]:
-    """Return the v3 catalogs keyed by file name: customers, merchants, cards."""
+    """Return the v3 catalogs keyed by file name: customers, merchants, cards (each slot's
+    first card; ``realism.v3`` adds renewals and replacements once the frauds are known)."""
     cities = cities_for(cfg)
     merchants = build_merchants(cfg, cities, sites)
     customers = build_customers(cfg, cities, merchants)
-    cards = build_cards(cfg, cfg.catalog.num_customers)
+    first, stop = span_ns(cfg.temporal.start_date, cfg.temporal.last_day)
+    rng = stream(cfg.seed, "v3.lifecycle")
+    joined = joined_at(rng, customers.height, first, stop)
+    customers = customers.insert_column(1, pl.Series("joined_at", joined).cast(DATETIME))
+    cards = _issued(build_cards(cfg, cfg.catalog.num_customers), joined, first, rng)
     return {
         CATALOG_FILES["customers"]: customers,
         CATALOG_FILES["merchants"]: merchants,

@@ -46,7 +46,7 @@ def to_frame(
 ) -> pl.DataFrame:
     """Return the rows as the v3 output frame, sorted by ``event_time`` (ties: input order)."""
     rows = rows.take(np.argsort(rows.time, kind="stable"))
-    cards = pop.cards.frame.gather(rows.card)
+    cards = pop.physical.frame.gather(rows.card)
     merchants = pop.merchants.frame.gather(rows.merchant)
     return pl.DataFrame(
         {
@@ -105,5 +105,6 @@ def _label_columns(rows: Rows) -> dict[str, pl.Series]:
     return {
         "fraud_type": fraud_type.set(not_fraud, None),
         "fraud_episode_id": pl.Series(rows.episode).set(not_fraud, None),
+        "fraud_campaign_id": pl.Series(rows.campaign).set(pl.Series(rows.campaign < 0), None),
         "reported_time": reported.cast(DATETIME),
     }

@@ -134,8 +134,11 @@ class OffsetTable:
         )
 
     def at(self, zone: np.ndarray, times_ns: np.ndarray) -> np.ndarray:
-        """Return the offset (minutes, Int16) of ``zone[i]`` at ``times_ns[i]``."""
-        key = zone.astype(np.int64) * self.span_ns + (times_ns - self.start_ns)
+        """Return the offset (minutes, Int16) of ``zone[i]`` at ``times_ns[i]`` (a moment
+        outside the table takes its first or last day's offset: fraud stories that began
+        before the range are placed with them, only their rows inside it are kept)."""
+        inside = np.clip(times_ns - self.start_ns, 0, self.span_ns - NS_PER_HOUR)
+        key = zone.astype(np.int64) * self.span_ns + inside
         return self.offsets[search(self.keys, key) - 1]
 
     def daily(self, first_day_ns: int, days: int) -> np.ndarray:

@@ -27,10 +27,12 @@ from .geo import (
     OffsetTable,
     search,
 )
+from .lifecycle import Card, Lines
 from .markets import (
     Groups,
     Markets,
 )
+from .rhythm import Mix, Rhythm, build_rhythm, zone_country_share
 from .rows import TERMINAL_TYPES
 
 NS_PER_DAY = 86_400_000_000_000
@@ -115,6 +117,23 @@ class Cards:
 
 
 @dataclass(frozen=True)
+class Physical:
+    """Every physical card (the catalog's rows): the slots' first cards, then renewals and
+    replacements; ``lines`` says which one a slot uses at a moment."""
+
+    frame: pl.DataFrame  # card_id, card_scheme, pan_hash, card_exp_month, card_exp_year
+    owner: np.ndarray  # customer position
+    slot: np.ndarray  # the slot (index into Cards) each card belongs to
+    issued: np.ndarray  # ns
+    replaces: np.ndarray  # the card it replaces (index), -1 for a slot's first card
+    lines: Lines
+
+    def live(self, slot: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """Return the card each slot uses at each moment, -1 where it has none."""
+        return self.lines.live(slot, times)
+
+
+@dataclass(frozen=True)
 class Travel:
     """Travel spells sorted by (customer, start): where a customer is at a moment."""
 
@@ -186,6 +205,8 @@ class Population:
     carrier_ips: np.ndarray  # per country index: how many shared carrier IPs its phones use
     public_devices: int  # how many public computers the world has
     salt: np.uint64  # the seed's, so carrier IPs differ between seeds
+    rhythm: Rhythm  # the calendar: each zone's and country's days
+    physical: Physical  # the cards slots hold over time (lifecycles)
 
     @classmethod
     def from_tables(cls, cfg: GeneratorConfig, tables: Mapping[str, pl.DataFrame]) -> Population:
@@ -197,7 +218,12 @@ class Population:
         markets = Markets.build(merchants)
         merch = _merchants(merchants, clock, markets)
         cust_zone = clock.zone_index(customers["timezone"])
-        card = _cards(cards, cust_zone, len(zones))
+        slots = (
+            cards.filter(pl.col("replaces_card_id").is_null())
+            if "replaces_card_id" in cards
+            else cards
+        )
+        card = _cards(slots, cust_zone, len(zones))
         people = _customers(cfg, customers, clock, markets, merchants, card)
         stores = markets.in_store
         first_store = stores.members[np.minimum(stores.ptr[:-1], stores.members.size - 1)]
@@ -207,8 +233,50 @@ class Population:
             (*cfg.feature.device_types, *TERMINAL_TYPES),
             _index_of(tuple(cfg.feature.device_types), "mobile"),
             _carrier_ips(people, len(markets.countries)), max(10, people.size // 2000),
-            np.uint64(cfg.seed),
+            np.uint64(cfg.seed), _rhythm(cfg, people, merch, card, markets, len(zones)),
+            physical_cards(cards),
         )  # fmt: skip
+
+
+def _rhythm(
+    cfg: GeneratorConfig, people: Customers, merchants: Merchants, cards: Cards,
+    markets: Markets, zones: int,
+) -> Rhythm:  # fmt: skip
+    """Return the world's calendar weights (``population.calendar``)."""
+    activity = np.bincount(cards.owner, weights=cards.weight, minlength=people.size)
+    countries = len(markets.countries)
+    mix = Mix(
+        people.country, activity, people.habits, merchants.code,
+        zone_country_share(people.zone, people.country, activity, zones, countries),
+    )  # fmt: skip
+    t = cfg.temporal
+    return build_rhythm(markets.countries, t.start_date, t.last_day, cfg.population.calendar, mix)
+
+
+def physical_cards(cards: pl.DataFrame) -> Physical:
+    """Return the physical cards of a cards table (base tables: one per slot, none blocked)."""
+    n = cards.height
+    ids = cards["card_id"].to_numpy()
+    replaces = np.full(n, -1, dtype=np.int64)
+    if "replaces_card_id" in cards:
+        previous = cards["replaces_card_id"].fill_null(0).to_numpy()
+        position = np.searchsorted(ids, previous)  # card ids ascend with the rows
+        replaces = np.where(previous > 0, position, -1)
+    slot = np.arange(n)
+    for _ in range(64):  # follow each card back to its slot's first card
+        parent = np.where(replaces[slot] >= 0, replaces[slot], slot)
+        if np.array_equal(parent, slot):
+            break
+        slot = parent
+    blocked = _ns(cards["blocked_at"]) if "blocked_at" in cards else np.full(n, NEVER)
+    expiry = pl.datetime(cards["card_exp_year"], cards["card_exp_month"], 1, time_zone="UTC")
+    first_of_month = pl.select(expiry.dt.offset_by("1mo").dt.epoch("ns")).to_series().to_numpy()
+    issued = _ns(cards["issued_at"])
+    lifeline = Card(slot, issued, first_of_month, blocked, replaces)
+    return Physical(
+        cards.select("card_id", "card_scheme", "pan_hash", "card_exp_month", "card_exp_year"),
+        cards["customer_id"].to_numpy() - 1, slot, issued, replaces, Lines.build(lifeline),
+    )  # fmt: skip
 
 
 def _housemates(household: np.ndarray) -> np.ndarray:

@@ -57,6 +57,7 @@ class Rows:
     label: np.ndarray
     fraud_type: np.ndarray  # index into reference.TYPOLOGIES, -1 for legitimate rows
     episode: np.ndarray  # -1 for legitimate rows
+    campaign: np.ndarray  # -1 for legitimate rows and friendly fraud
     reported: np.ndarray  # ns, -1 for null
     fresh_devices: pa.StringArray
     fresh_ips: pa.StringArray
@@ -95,6 +96,7 @@ def unlabelled(n: int) -> dict[str, np.ndarray]:
         "label": np.zeros(n, dtype=bool),
         "fraud_type": np.full(n, -1, np.int8),
         "episode": np.full(n, -1, np.int64),
+        "campaign": np.full(n, -1, np.int64),
         "reported": np.full(n, -1, np.int64),
     }
 
@@ -107,6 +109,6 @@ def empty() -> Rows:
         time=i64, card=i64, customer=i64, merchant=i64, channel=i8, entry=i8, amount=f64,
         device_type=i8, device_kind=i8, device_ref=i64, ip_kind=i8, ip_ref=i64, agent=i64,
         latitude=f64, longitude=f64, offset=np.zeros(0, np.int16), recurring=np.zeros(0, bool),
-        label=np.zeros(0, bool), fraud_type=i8, episode=i64, reported=i64,
+        label=np.zeros(0, bool), fraud_type=i8, episode=i64, campaign=i64, reported=i64,
         fresh_devices=pa.array([], pa.string()), fresh_ips=pa.array([], pa.string()),
     )  # fmt: skip

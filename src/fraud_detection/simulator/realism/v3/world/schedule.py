@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from ..fraud.draws import Hashed
 from .population import (
     NS_PER_DAY,
     Population,
@@ -52,8 +53,29 @@ def occurrences(pop: Population, start_ns: int, end_ns: int) -> tuple[np.ndarray
     if not idx_parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     idx, times = np.concatenate(idx_parts), np.concatenate(time_parts)
+    keep = _charged(pop, idx, times)
+    idx, times = idx[keep], times[keep]
     order = np.lexsort((idx, times))
     return idx[order], times[order]
+
+
+# Of subscriptions billing a card just replaced (within a month of its arrival), the share
+# whose first charge fails before the merchant has the new card (Elavon: 20-30% of recurring
+# payments decline after a reissue; account updaters move the rest).
+FIRST_CHARGE_FAILS = 0.25
+
+
+def _charged(pop: Population, idx: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Return which bills are charged: the owner's busiest slot holds a card then (not before
+    the customer joined, nor while a blocked card's replacement is on its way), and the bill is
+    not the first on a replacement whose merchant had the old card (then it fails once)."""
+    slot = pop.customers.primary_card[pop.subscriptions.owner[idx]]
+    card = pop.physical.live(slot, times)
+    safe = np.maximum(card, 0)
+    fresh = pop.physical.replaces[safe] >= 0
+    fresh &= times - pop.physical.issued[safe] < 31 * NS_PER_DAY
+    fails = Hashed(int(pop.salt), "v3.scheduled", idx, safe).random() < FIRST_CHARGE_FAILS
+    return (card >= 0) & ~(fresh & fails)
 
 
 def subscription_rows(pop: Population, idx: np.ndarray, times: np.ndarray) -> Rows:
@@ -65,7 +87,8 @@ def subscription_rows(pop: Population, idx: np.ndarray, times: np.ndarray) -> Ro
     zone = cust.zone[owner]
     merchant_initiated = len(pop.device_types) - 3 + MERCHANT
     return Rows(
-        time=times, card=cust.primary_card[owner], customer=owner, merchant=subs.merchant[idx],
+        time=times, card=pop.physical.live(cust.primary_card[owner], times), customer=owner,
+        merchant=subs.merchant[idx],
         channel=np.full(n, ONLINE, np.int8), entry=np.full(n, ECOM, np.int8),
         amount=subs.amount[idx], device_type=np.full(n, merchant_initiated, np.int8),
         device_kind=np.full(n, NONE, np.int8), device_ref=owner, ip_kind=np.full(n, NONE, np.int8),

@@ -14,6 +14,7 @@ from ....config import GeneratorConfig
 from ....streams import stream
 from ....temporal import span_ns
 from . import mcc
+from .calendar import TRAVEL_MONTH, warp
 from .habits import (
     first_distinct,
     list_column,
@@ -47,6 +48,16 @@ def _destinations(
     return out
 
 
+def _seasonal(u: np.ndarray, first: int, stop: int, on: bool) -> np.ndarray:
+    """Return ``u`` (uniform positions over the range) moved so that spells start by the
+    month's travel index (``calendar.TRAVEL_MONTH``: summer peaks), when the calendar is on."""
+    if not on:
+        return u
+    days = np.arange(first, stop, NS_PER_DAY).astype("datetime64[ns]")
+    month = days.astype("datetime64[M]").astype(np.int64) % 12
+    return warp(u, np.array(TRAVEL_MONTH)[month])
+
+
 def travel_table(cfg: GeneratorConfig, markets: Markets, market: np.ndarray) -> pl.DataFrame:
     """Return ``travel_starts``, ``travel_ends`` and ``travel_city_ids`` list columns."""
     rng = stream(cfg.seed, "v3.travel")
@@ -57,7 +68,8 @@ def travel_table(cfg: GeneratorConfig, markets: Markets, market: np.ndarray) -> 
     owner = np.repeat(np.arange(market.size), count)
     days = np.maximum(1.0, rng.lognormal(np.log(pop.travel_days) - 0.18, 0.6, owner.size))
     length = (days * NS_PER_DAY).astype(np.int64)
-    start = first - length + (rng.random(owner.size) * (stop - first + length)).astype(np.int64)
+    u = _seasonal(rng.random(owner.size), first, stop, pop.calendar)
+    start = first - length + (u * (stop - first + length)).astype(np.int64)
     where = _destinations(rng, markets, market[owner], rng.random(owner.size) < pop.abroad_share)
     order = np.lexsort((start, owner))  # spells of a customer in time order
     offsets = np.r_[0, np.cumsum(count)]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from .....reference import TYPOLOGIES
-from ...world.behaviour import amounts
+from ...world.behaviour import Sessions, amounts
 from ...world.population import NS_PER_DAY
 from ...world.rows import Rows
+from ..draws import Hashed
 from .base import (
     NS_PER_HOUR,
     Context,
@@ -28,20 +29,31 @@ from .base import (
     choose,
     daytime_at,
     draw_episodes,
+    drifting_days,
     foreign_market,
+    infrastructure_key,
     local_daytime,
     make_rows,
     natural_rows,
     of_role,
     online_entry,
+    pool_slot,
     population_device_types,
-    random_days,
     victims,
     victims_online_merchant,
 )
 
 CODE = TYPOLOGIES.index("account_takeover")
 STEALTHY, SPAN, MARKET = 0, 1, 2
+MAX_HOURS = 504  # an imitating takeover drains the account over up to three weeks
+
+
+def _crews(ctx: Context, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Return a crew per episode: consecutive episodes in crews of lognormal size around the
+    level's median (at least two victims each) [assumption: no public figure exists]."""
+    median = ctx.params.infrastructure.crew_episodes
+    sizes = np.maximum(2, np.round(rng.lognormal(np.log(median), 0.5, n // 2 + 1))).astype(np.int64)
+    return np.repeat(np.arange(sizes.size), sizes)[:n]
 
 
 class AccountTakeover(Typology):
@@ -51,18 +63,26 @@ class AccountTakeover(Typology):
         pace = ctx.params.pace
         rows, stealthy = draw_episodes(ctx, quota, rng, (1, 7), (2, 9))
         n = rows.size
-        hours = np.where(stealthy, rng.uniform(72, 504, n), rng.uniform(1, 72, n)) / pace
+        hours = np.where(stealthy, rng.uniform(72, MAX_HOURS, n), rng.uniform(1, 72, n)) / pace
         online = ctx.pop.customers.online_share[ctx.pop.cards.owner] > 0.05
         card = victims(ctx, n, rng, online.astype(np.float64))
         owner = ctx.pop.cards.owner[card]
-        day = random_days(ctx, rng, n)
+        # Takeovers follow online shopping and come in waves around the peak shopping days.
+        rhythm = ctx.pop.rhythm
+        weight = rhythm.country_day["online"] * rhythm.wave[:, None]
+        country = ctx.pop.customers.country[owner]
+        day = drifting_days(ctx, rng, CODE, self.lead_ns(ctx), stealthy, weight, country, True)
         u = rng.random(n)
         anytime = day + (u * NS_PER_DAY).astype(np.int64)
         start = np.where(stealthy, local_daytime(ctx, owner, day, u), anytime)
         abroad = foreign_market(ctx, owner, rng.random(n))
         market = np.where(stealthy, ctx.pop.customers.market[owner], abroad)
         extra = np.stack([stealthy, hours * NS_PER_HOUR, market], axis=1).astype(np.float64)
-        return Planned(card, np.arange(n), start, rows, np.zeros(n, np.int64), extra)
+        return Planned(card, _crews(ctx, rng, n), start, rows, np.zeros(n, np.int64), extra)
+
+    def lead_ns(self, ctx: Context) -> int:
+        """The slowest drain (504 hours at pace 1) and a day to reach daylight."""
+        return int(MAX_HOURS * NS_PER_HOUR / ctx.params.pace + NS_PER_DAY)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which)
@@ -84,16 +104,25 @@ class AccountTakeover(Typology):
         factor = np.where(stealthy, h.uniform(0.8, 2.0), h.uniform(2.0, 5.0))
         amount = amounts(pop, owner, merchant, factor, h.normal())
         channel, entry = online_entry(card.size)
-        own_type = pop.customers.device_type[owner]
-        random_type = population_device_types(ctx, h.random())
-        device_type = np.where(stealthy, own_type, random_type)
-        session = attacker_session(ctx, ids[rows.episode], device_type)
+        session = self._session(ctx, plan, rows)
         market = plan.extra[rows.episode, MARKET].astype(np.int64)
         place = at_market(ctx, market, rows.time)
         home = at_home(ctx, owner, rows.time)
         place = choose(stealthy, home, place)
         return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
                          place, CODE)  # fmt: skip
+
+    def _session(self, ctx: Context, plan: Planned, rows: RowTimes) -> Sessions:
+        """The crew's devices and IPs: each episode logs in from one of its crew's few devices
+        (a device type of its own, as people's) behind one of the crew's IPs; a device serves
+        several victims, the trace a graph of cards per device finds."""
+        infra = ctx.params.infrastructure
+        crew = plan.group[rows.episode]
+        u = ctx.timing(plan, rows.episode, np.full(rows.episode.size, 1000))  # per episode
+        device = infrastructure_key(CODE, crew, pool_slot(u.random(), infra.crew_devices))
+        ip = infrastructure_key(CODE, crew, pool_slot(u.random(), infra.crew_ips), 1)
+        kind = Hashed(ctx.seed, "fraud.campaign", device, np.zeros(device.size, np.int64))
+        return attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
 
     def _merchants(
         self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, u: np.ndarray, u2: np.ndarray

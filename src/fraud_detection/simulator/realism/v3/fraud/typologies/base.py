@@ -25,6 +25,7 @@ from ...world.behaviour import (
     AgentFamilies,
     Sessions,
 )
+from ...world.calendar import warp
 from ...world.population import (
     NS_PER_DAY,
     Population,
@@ -39,6 +40,7 @@ from ...world.rows import (
     Rows,
 )
 from ..draws import Hashed
+from ..drift import day_weights, takeover_ramp
 from ..presets import FraudParams
 
 NS_PER_HOUR = 3_600_000_000_000
@@ -119,13 +121,33 @@ class RowTimes:
 
 
 class Typology(ABC):
-    """A fraud story: how episodes are planned, when their rows happen, what rows look like."""
+    """A fraud story: how episodes are planned, when their rows happen, what rows look like.
+
+    ``Planned.group`` is the campaign an episode belongs to (one attacker's operation: a bot,
+    a breach, a rogue merchant, a crew); ``campaigns`` False (friendly fraud) gives none.
+    """
 
     name: str
+    campaigns: bool = True
+    # Groups named by a merchant (a breach, a rogue merchant) are the same in every planning
+    # round; an attack's or a crew's are numbered per round (the planner keeps them apart).
+    merchant_groups: bool = False
 
     @abstractmethod
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         """Return episodes making at least ``quota`` fraud rows (none when quota is 0)."""
+
+    def merchants(self, plan: Planned) -> np.ndarray | None:
+        """Return the merchant (index) each episode is about (a breach, a rogue merchant), or
+        None when the story has none."""
+        del plan
+        return None
+
+    def lead_ns(self, ctx: Context) -> int:
+        """Return how long before the range an episode may begin and still make rows in it
+        (about its longest story: the planner then sees a steady pace from day one)."""
+        del ctx
+        return 0
 
     @abstractmethod
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
@@ -158,26 +180,28 @@ def victims(
 ) -> np.ndarray:
     """Return ``n`` victim cards, by card risk (times ``weight``), distinct while they last."""
     w = ctx.pop.cards.risk * (1.0 if weight is None else weight)
-    return draw_distinct(np.cumsum(w), n, rng)
+    return draw_distinct(w, n, rng)
 
 
-def draw_distinct(cdf: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Return ``n`` indices drawn by weight (``cdf``: cumulative weights), distinct while
-    there are nonzero weights left, then repeating: the first distinct values of draws with
-    replacement are a weighted sample without replacement (successive sampling)."""
-    total = float(cdf[-1]) if cdf.size else 0.0
-    nonzero = int(np.count_nonzero(np.diff(np.r_[0.0, cdf]) > 0))
-    if n <= 0 or total <= 0:
+def draw_distinct(weight: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``n`` indices drawn by ``weight``, distinct while there are nonzero weights
+    left, then repeating (drawn with replacement).
+
+    The distinct ones are a weighted sample without replacement in one pass (Efraimidis and
+    Spirakis: the ``k`` largest ``u ** (1 / w)``), in the order successive draws would give
+    them: its cost does not grow as the sample nears the population, as repeated draws do.
+    """
+    positive = np.flatnonzero(weight > 0)
+    if n <= 0 or positive.size == 0:
         return np.zeros(0, dtype=np.int64)
-    want = min(n, nonzero)
-    got = np.zeros(0, dtype=np.int64)
-    while got.size < want:
-        drawn = np.searchsorted(cdf, rng.random(2 * want + 8) * total, side="right")
-        both = np.concatenate([got, np.minimum(drawn, cdf.size - 1)])
-        _, first = np.unique(both, return_index=True)
-        got = both[np.sort(first)][:want]
-    more = np.searchsorted(cdf, rng.random(n - want) * total, side="right")
-    return np.concatenate([got, np.minimum(more, cdf.size - 1)]).astype(np.int64)
+    want = min(n, positive.size)
+    key = np.log(rng.random(positive.size)) / weight[positive]  # log of u ** (1 / w)
+    top = np.argpartition(-key, want - 1)[:want] if want < positive.size else np.arange(want)
+    chosen = positive[top[np.argsort(-key[top], kind="stable")]]
+    cdf = np.cumsum(weight[positive])
+    more = positive[np.minimum(np.searchsorted(cdf, rng.random(n - want) * cdf[-1], "right"),
+                               positive.size - 1)]  # fmt: skip
+    return np.concatenate([chosen, more]).astype(np.int64)
 
 
 def local_daytime(
@@ -191,16 +215,99 @@ def local_daytime(
     return day_ns + (minute - offset) * NS_PER_MINUTE
 
 
-def random_days(ctx: Context, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Return ``n`` UTC midnights, uniform over the range (an episode running past its end is
-    cut there: the plan keeps only rows inside the range)."""
-    days = max(int((ctx.stop_ns - ctx.first_ns) // NS_PER_DAY), 1)
-    return ctx.first_ns + rng.integers(0, days, n).astype(np.int64) * NS_PER_DAY
+def stratified(rng: np.random.Generator, n: int, mass: np.ndarray | None = None) -> np.ndarray:
+    """Return ``n`` positions in [0, 1) spread evenly, in random order: stories start at an
+    even pace (a typology's first fortnight holds its share), each at a random moment of its
+    stratum. With ``mass`` (what each story weighs: an attack's cards) the strata are as wide
+    as the shares of mass, so a big attack does not leave a fortnight without any."""
+    if mass is None:
+        return (rng.permutation(n) + rng.random(n)) / max(n, 1)
+    order = rng.permutation(n)
+    share = mass[order] / max(float(mass.sum()), 1e-300)
+    out = np.empty(n)
+    out[order] = np.cumsum(share) - share * rng.random()  # one offset: systematic
+    return np.clip(out, 0.0, np.nextafter(1.0, 0.0))
 
 
-def in_range(ctx: Context, times: np.ndarray) -> np.ndarray:
-    """Return ``times`` clipped into the configured range."""
-    return np.clip(times, ctx.first_ns, ctx.stop_ns - 1)
+def random_days(
+    ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0,
+    weight: np.ndarray | None = None, country: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Return ``n`` UTC midnights (local dates), evenly spread (``stratified``) over the range
+    and the ``lead_ns`` before it, by the calendar's ``weight`` (days, countries) of each
+    episode's ``country`` when given.
+
+    Stories run at a steady pace from the range's first day: those that began up to
+    ``lead_ns`` earlier (the typology's longest story) contribute the rows they make inside
+    it, as a bank's history starts in the middle of running sprees, breaches and disputes; an
+    episode running past the range's end is cut there. The planner keeps only rows inside.
+    """
+    first = ctx.first_ns - -(-lead_ns // NS_PER_DAY) * NS_PER_DAY
+    days = max(int((ctx.stop_ns - first) // NS_PER_DAY), 1)
+    u = stratified(rng, n)
+    if weight is None or country is None:
+        return first + (u * days).astype(np.int64) * NS_PER_DAY
+    daily = _days_of(ctx, weight, first, days)
+    out = np.empty(n, dtype=np.int64)
+    for c in np.unique(country):
+        rows = country == c
+        out[rows] = (warp(u[rows], daily[:, max(int(c), 0)]) * days).astype(np.int64)
+    return first + out * NS_PER_DAY
+
+
+def drifting_days(
+    ctx: Context, rng: np.random.Generator, code: int, lead_ns: int, stealthy: np.ndarray,
+    weight: np.ndarray, country: np.ndarray, takeovers: bool = False,
+) -> np.ndarray:  # fmt: skip
+    """Return ``random_days`` of episodes of typology ``code`` by the calendar's ``weight`` times
+    the drift (``fraud.drift``): imitating episodes (``stealthy``) likelier late in the window
+    as imitation rises, straight ones early, each typology's pace wandering by the month."""
+    out = np.empty(stealthy.size, dtype=np.int64)
+    for flag in (True, False):
+        rows = np.flatnonzero(stealthy == flag)
+        scale = drift_scale(ctx, code, flag, takeovers)
+        out[rows] = random_days(
+            ctx, rng, rows.size, lead_ns, weight * scale[:, None], country[rows]
+        )
+    return out
+
+
+def drift_scale(
+    ctx: Context, code: int, stealthy: bool | None = None, takeovers: bool = False
+) -> np.ndarray:
+    """Return the drift's multipliers of the calendar's days (its origin to the range's end)
+    for episodes of typology ``code``: imitating, straight or either; ``takeovers``: the late
+    arrival of account takeovers at ``strong``."""
+    rhythm, p = ctx.pop.rhythm, ctx.params
+    days = rhythm.wave.size
+    origin = rhythm.origin // NS_PER_DAY
+    window = (ctx.first_ns // NS_PER_DAY, ctx.stop_ns // NS_PER_DAY)
+    scale = day_weights(p.drift, ctx.seed, code, days, origin, window, p.mimicry, stealthy)
+    if takeovers:
+        at = np.clip((origin + np.arange(days) - window[0]) / max(window[1] - window[0], 1), 0, 1)
+        scale = scale * takeover_ramp(p.drift, at)
+    return scale
+
+
+def _days_of(ctx: Context, weight: np.ndarray, first: int, days: int) -> np.ndarray:
+    """Return the rows of a calendar ``weight`` for ``days`` days from ``first``."""
+    origin = ctx.pop.rhythm.origin
+    index = np.clip((first - origin) // NS_PER_DAY + np.arange(days), 0, weight.shape[0] - 1)
+    return weight[index]
+
+
+def random_moments(
+    ctx: Context, rng: np.random.Generator, n: int, lead_ns: int = 0,
+    mass: np.ndarray | None = None, weight: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Return ``n`` moments evenly spread (by ``mass``, see ``stratified``) over the range and
+    the ``lead_ns`` before it, by the calendar's daily ``weight`` (days,) when given."""
+    first = ctx.first_ns - lead_ns
+    u = stratified(rng, n, mass)
+    if weight is not None:
+        days = -(-(ctx.stop_ns - first) // NS_PER_DAY)
+        u = warp(u, _days_of(ctx, weight, first, days))
+    return first + (u * (ctx.stop_ns - first)).astype(np.int64)
 
 
 def of_role(ctx: Context, role: str, online: bool | None = None) -> np.ndarray:
@@ -237,21 +344,45 @@ def own_session(
     )  # fmt: skip
 
 
-def attacker_session(ctx: Context, key: np.ndarray, device_type: np.ndarray) -> Sessions:
-    """Return a fraudster's online session per row: one device, IP and user agent per distinct
-    ``key`` (an attack, an episode or a row), derived from the key so every chunk gets the same
-    strings; ``device_type`` (constant within a key) picks the user agent's family."""
+def attacker_session(
+    ctx: Context, key: np.ndarray, device_type: np.ndarray, ip_key: np.ndarray | None = None
+) -> Sessions:
+    """Return a fraudster's online session per row: one device and user agent per distinct
+    ``key`` (a device of a campaign, an episode or a row) and one IP per distinct ``ip_key``
+    (the key by default), derived from the keys so every chunk gets the same strings;
+    ``device_type`` (constant within a key) picks the user agent's family."""
     keys, ref = np.unique(key, return_inverse=True)
     words = Hashed(ctx.seed, "fraud.episode", keys, np.zeros(keys.size, np.int64))
     devices = uuid4_from_words(words.words(), words.words())
-    ips = ipv4_from_words(words.words()).to_arrow()
+    ip_keys, ip_ref = np.unique(key if ip_key is None else ip_key, return_inverse=True)
+    ip_words = Hashed(ctx.seed, "fraud.session", ip_keys, np.zeros(ip_keys.size, np.int64))
+    ips = ipv4_from_words(ip_words.words()).to_arrow()
     assert ctx.families is not None, "rows need the run's user-agent families"
     agent = ctx.families.pick(device_type, words.random()[ref])
     kind = np.full(key.size, FRESH, np.int8)
     return Sessions(
         device_type.astype(np.int8), kind, ref.astype(np.int64), kind.copy(),
-        ref.astype(np.int64), agent, devices, ips,
+        ip_ref.astype(np.int64), agent, devices, ips,
     )  # fmt: skip
+
+
+def infrastructure_key(
+    code: int, campaign: np.ndarray, slot: np.ndarray, role: int = 0
+) -> np.ndarray:
+    """Return a key naming one device or IP of a campaign: the typology, the campaign (its
+    group), the role (0 tests or the crew, 1 cash-out, ...) and the slot in its pool."""
+    return (
+        (np.int64(code + 1) << np.int64(52))
+        + (campaign.astype(np.int64) << np.int64(12))
+        + (np.int64(role) << np.int64(8))
+        + slot.astype(np.int64)
+    )
+
+
+def pool_slot(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
+    """Return a member of a pool of ``size`` (at least 1) for each uniform ``u``."""
+    size = np.maximum(np.asarray(size, dtype=np.int64), 1)
+    return np.minimum((u * size).astype(np.int64), size - 1)
 
 
 def terminal_types(pop: Population, channel: np.ndarray, own_type: np.ndarray) -> np.ndarray:
@@ -281,7 +412,8 @@ def make_rows(
         **session.columns(), latitude=np.round(lat, 6), longitude=np.round(lon, 6),
         offset=offset.astype(np.int16), recurring=np.zeros(n, bool),
         label=fraud, fraud_type=np.where(fraud, typology, -1).astype(np.int8),
-        episode=np.where(fraud, ids[rows.episode], -1), reported=np.full(n, -1, np.int64),
+        episode=np.where(fraud, ids[rows.episode], -1), campaign=np.full(n, -1, np.int64),
+        reported=np.full(n, -1, np.int64),
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from .base import (
     Planned,
     RowTimes,
     Typology,
+    drift_scale,
     local_daytime,
     make_rows,
     own_session,
@@ -34,11 +35,16 @@ CODE = TYPOLOGIES.index("friendly_fraud")
 
 class FriendlyFraud(Typology):
     name = "friendly_fraud"
+    campaigns = False  # the cardholder alone
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         # Repeat disputers: by card risk times activity (frequent shoppers dispute more).
         card = victims(ctx, quota, rng, ctx.pop.cards.weight)
-        day = random_days(ctx, rng, card.size)
+        # The disputed payment is an ordinary one: on days people pay (more in December, so
+        # disputes follow the holidays by their report delay).
+        country = ctx.pop.customers.country[ctx.pop.cards.owner[card]]
+        weight = ctx.pop.rhythm.country_day["all"] * drift_scale(ctx, CODE)[:, None]
+        day = random_days(ctx, rng, card.size, 0, weight, country)
         start = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(card.size))
         ones = np.ones(card.size, dtype=np.int64)
         return Planned(card, np.arange(card.size), start, ones, ones * 0, np.zeros((card.size, 0)))

@@ -30,11 +30,11 @@ from .base import (
     Typology,
     at_merchant,
     draw_episodes,
+    drifting_days,
     local_daytime,
     make_rows,
     natural_rows,
     own_session,
-    random_days,
     victims,
 )
 
@@ -42,6 +42,7 @@ CODE = TYPOLOGIES.index("lost_stolen")
 STEALTHY, DELAY, SPAN, PIN = 0, 1, 2, 3
 CONTACTLESS_LIMIT = 95.0  # just under the no-PIN limits of 100 (USD/EUR); UK GBP 100 since 2021
 ATM_SHARE = 0.3
+MAX_SPREE_HOURS = 24.0
 
 
 class LostStolen(Typology):
@@ -52,13 +53,26 @@ class LostStolen(Typology):
         rows, stealthy = draw_episodes(ctx, quota, rng, (3, 16), (2, 7))
         n = rows.size
         delay = rng.uniform(5, 120, n) * NS_PER_MINUTE / pace
-        hours = np.where(stealthy, rng.uniform(24, 72, n), rng.uniform(1, 12, n)) / pace
+        # A spree within hours at every level (research note section 8: first use minutes
+        # after the theft, spending within hours; median 3 h, capped at a day): told straight
+        # lognormal around 3 h, imitating spread over a working day.
+        straight = np.minimum(rng.lognormal(np.log(3.0), 0.9, n), MAX_SPREE_HOURS)
+        hours = np.minimum(np.where(stealthy, rng.uniform(4, 12, n), straight) / pace,
+                           MAX_SPREE_HOURS)  # fmt: skip
         pin = ~stealthy & (rng.random(n) < 0.25)
         card = victims(ctx, n, rng)
-        day = random_days(ctx, rng, n)
+        # Cards are lost where people shop in person: on busy shopping days, rarely when
+        # shops are shut (the calendar's in-store weight of the victim's country).
+        country = ctx.pop.customers.country[ctx.pop.cards.owner[card]]
+        in_store = ctx.pop.rhythm.country_day["in_store"]
+        day = drifting_days(ctx, rng, CODE, self.lead_ns(ctx), stealthy, in_store, country)
         theft = local_daytime(ctx, ctx.pop.cards.owner[card], day, rng.random(n))
         extra = np.stack([stealthy, delay, hours * NS_PER_HOUR, pin], axis=1).astype(np.float64)
         return Planned(card, np.arange(n), theft, rows, np.zeros(n, np.int64), extra)
+
+    def lead_ns(self, ctx: Context) -> int:
+        """The longest delay after the theft and the longest spree."""
+        return int(120 * NS_PER_MINUTE / ctx.params.pace + MAX_SPREE_HOURS * NS_PER_HOUR)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which)

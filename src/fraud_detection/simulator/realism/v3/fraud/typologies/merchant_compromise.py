@@ -12,6 +12,7 @@ Mimicry: used in the victim's own country, reading the chip, at ordinary amounts
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from .....plan import apportion
 from .....reference import TYPOLOGIES
@@ -34,6 +35,7 @@ from ...world.rows import (
     Rows,
     concat,
 )
+from ..draws import Hashed
 from .base import (
     NS_PER_HOUR,
     Context,
@@ -47,11 +49,13 @@ from .base import (
     daytime_at,
     fill_each,
     foreign_market,
+    infrastructure_key,
     make_rows,
     natural_rows,
     of_role,
     online_entry,
     own_session,
+    pool_slot,
     population_device_types,
     stealthy_rows,
 )
@@ -59,21 +63,21 @@ from .base import (
 CODE = TYPOLOGIES.index("merchant_compromise")
 STEALTHY, EXPOSED, LAG, SPAN, MARKET, BREACH = range(6)
 ATM_SHARE = 0.3
+LAG_SIGMA = 0.5  # of log(lag): half the breached cards are used within 0.7-1.4x the median
 
 
 class MerchantCompromise(Typology):
     name = "merchant_compromise"
+    merchant_groups = True
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         m = ctx.pop.merchants
-        breached = np.flatnonzero(m.compromise[0] != NEVER)
+        breached = _reaching(ctx)
         if breached.size == 0 or quota == 0:
             return Planned.empty(6)
-        # Victims by how many regulars each breach exposes (a popular shop in a country with
-        # few cardholders of the catalog exposes few cards).
-        members = ctx.pop.customers.habits.members
-        regulars = np.bincount(members, minlength=m.weight.size)[breached].astype(np.float64)
-        quotas = apportion(quota, regulars if regulars.sum() > 0 else m.weight[breached])
+        # Victims by the breach's size (its popularity, damped: see ``breach_mass``) and by
+        # the share of its uses that fall inside the range.
+        quotas = apportion(quota, breach_mass(m.weight[breached]) * _share_in_range(ctx, breached))
         p = ctx.params
         drawn = fill_each(quotas, lambda k: stealthy_rows(rng, k, p.mimicry, (1, 6), (1, 4)))
         breach = breached[drawn[:, -1]]
@@ -84,10 +88,13 @@ class MerchantCompromise(Typology):
         abroad = foreign_market(ctx, customer, rng.random(breach.size), shops=True)
         market = np.where(stealthy, domestic, abroad)
         extra = np.stack([stealthy, exposed, lag, span, market, breach], axis=1)
-        group = np.unique(breach, return_inverse=True)[1].astype(np.int64)
+        group = breach.astype(np.int64)  # the campaign: the breach
         card = ctx.pop.customers.primary_card[customer]
         natural = np.ones(card.size, np.int64)
         return Planned(card, group, exposed, rows, natural, extra.astype(np.float64))
+
+    def merchants(self, plan: Planned) -> np.ndarray:
+        return plan.extra[:, BREACH].astype(np.int64)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which, leading=1)  # 0: the exposing payment
@@ -151,20 +158,96 @@ def _from_country(home: np.ndarray, country: np.ndarray, u: np.ndarray) -> np.nd
     return np.where(count > 0, by_country[np.minimum(pick, home.size - 1)], pick)
 
 
+def breach_mass(popularity: np.ndarray) -> np.ndarray:
+    """Return how many cards each breach exposes, relatively: more at a busier merchant, but
+    only as the fourth root of its popularity (an assumption: no public count of cards per
+    breached merchant exists; with Zipf popularity a few big breaches would otherwise make a
+    month's fraud, and the catalog places breach windows by this same mass so that each
+    stretch of time gets its share)."""
+    return np.asarray(popularity, dtype=np.float64) ** 0.25
+
+
+def _reaching(ctx: Context) -> np.ndarray:
+    """Return the breached merchants whose exposures can be used inside the range (a breach
+    long before it exposed cards that were all used, or blocked, before the data begins)."""
+    start, end = ctx.pop.merchants.compromise
+    lead = breach_lead_ns(ctx.params.compromise_lag_days, ctx.params.pace)
+    return np.flatnonzero((start != NEVER) & (end > ctx.first_ns - lead) & (start < ctx.stop_ns))
+
+
+def _lag_cdf(ctx: Context, lag: np.ndarray) -> np.ndarray:
+    median = ctx.params.compromise_lag_days * NS_PER_DAY
+    return ndtr((np.log(np.maximum(lag, 1.0)) - np.log(median)) / LAG_SIGMA)
+
+
+def _share_in_range(ctx: Context, breach: np.ndarray, points: int = 64) -> np.ndarray:
+    """Return, per breach, the share of its exposures whose first use falls in the range:
+    the mean over its window of P(first - e <= lag < stop - e)."""
+    start, end = (x[breach].astype(np.float64) for x in ctx.pop.merchants.compromise)
+    e = start[:, None] + (np.arange(points) + 0.5)[None, :] / points * (end - start)[:, None]
+    inside = _lag_cdf(ctx, ctx.stop_ns - e) - _lag_cdf(ctx, ctx.first_ns - e)
+    return np.asarray(inside.mean(axis=1))
+
+
+# Tries to draw a lag whose feasible exposures are many enough (rejection sampling), after which
+# the last draw is kept: the lag's weight is how much of the window leads into the range.
+LAG_TRIES = 16
+
+
 def _timing(
     ctx: Context, breach: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (exposure time, lag, fraud span): exposure in the breach window, fraud within
-    the range (a lag cut short when the range ends)."""
+    """Return (exposure time, lag, fraud span) of episodes whose first use falls inside the
+    range, by construction: (exposure, lag) drawn from exposure uniform in the breach window
+    and a lognormal lag, conditioned on the use landing in the range (a breach before the
+    range contributes the uses that reach into it, as at a bank whose data begins while earlier
+    breaches are still being cashed out)."""
     p = ctx.params
     n = breach.size
     start, end = (x[breach].astype(np.int64) for x in ctx.pop.merchants.compromise)
+    end = np.maximum(np.minimum(end, ctx.stop_ns - NS_PER_HOUR), start + 1)
     span = rng.uniform(1, 3, n) * NS_PER_DAY / p.pace
-    start = np.maximum(start, ctx.first_ns)
-    latest = np.maximum(np.minimum(end, ctx.stop_ns - NS_PER_HOUR), start)
-    exposed = start + (rng.random(n) * (latest - start)).astype(np.int64)
-    lag = rng.lognormal(np.log(p.compromise_lag_days * NS_PER_DAY), 0.5, n)
-    return exposed, np.maximum(lag, NS_PER_HOUR), span
+    median = p.compromise_lag_days * NS_PER_DAY
+    low = np.maximum(ctx.first_ns - end, NS_PER_HOUR)  # the lags some exposure can use
+    high = np.maximum(ctx.stop_ns - start, low + NS_PER_HOUR)
+    lag = np.zeros(n)
+    todo = np.arange(n)
+    for _ in range(LAG_TRIES):
+        if todo.size == 0:
+            break
+        drawn = truncated_lognormal(rng, np.log(median), LAG_SIGMA, low[todo], high[todo])
+        room = _feasible(ctx, start[todo], end[todo], drawn)
+        lag[todo] = drawn
+        todo = todo[rng.random(todo.size) * (end[todo] - start[todo]) >= room]
+    earliest = np.maximum(start, ctx.first_ns - lag)
+    latest = np.maximum(np.minimum(end, ctx.stop_ns - lag), earliest)
+    exposed = earliest + (rng.random(n) * (latest - earliest)).astype(np.int64)
+    return exposed, lag.astype(np.int64), span
+
+
+def _feasible(ctx: Context, start: np.ndarray, end: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """Return how long (ns) the part of each window is whose use after ``lag`` is in range."""
+    lo = np.maximum(start, ctx.first_ns - lag)
+    hi = np.minimum(end, ctx.stop_ns - lag)
+    return np.maximum(hi - lo, 0.0)
+
+
+def truncated_lognormal(
+    rng: np.random.Generator, mu: float, sigma: float, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """Return one lognormal(``mu``, ``sigma``) draw per row, truncated to [low, high]."""
+    a = ndtr((np.log(low) - mu) / sigma)
+    b = ndtr((np.log(high) - mu) / sigma)
+    u = a + rng.random(low.size) * (b - a)
+    z = ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+    return np.asarray(np.clip(np.exp(mu + sigma * z), low, high))
+
+
+def breach_lead_ns(compromise_lag_days: float, pace: float) -> int:
+    """Return how long before the range a breach's exposures can still be used inside it: the
+    99th percentile lag and the longest span of use."""
+    lag = compromise_lag_days * np.exp(2.33 * LAG_SIGMA) * NS_PER_DAY
+    return int(lag + 3 * NS_PER_DAY / pace + NS_PER_DAY)
 
 
 def _domestic_market(ctx: Context, customer: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -206,8 +289,14 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     merchant = by_weight(pool, pop.merchants.weight, h.random())
     amount = amounts(pop, owner, merchant, h.uniform(1.5, 5.0), h.normal())
     channel, entry = online_entry(card.size)
-    device_type = population_device_types(ctx, h.random())
-    session = attacker_session(ctx, ids[rows.episode], device_type)
+    # The breach's crew uses the stolen numbers from a few devices and IPs of its own.
+    infra = ctx.params.infrastructure
+    breach = plan.group[rows.episode]
+    u = ctx.timing(plan, rows.episode, np.full(rows.episode.size, 1000))  # per episode
+    device = infrastructure_key(CODE, breach, pool_slot(u.random(), infra.crew_devices))
+    ip = infrastructure_key(CODE, breach, pool_slot(u.random(), infra.crew_ips), 1)
+    kind = Hashed(ctx.seed, "fraud.campaign", device, np.zeros(device.size, np.int64))
+    session = attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
     place = at_market(ctx, plan.extra[rows.episode, MARKET].astype(np.int64), rows.time)
     return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)
 

@@ -20,6 +20,7 @@ from ...world.population import (
     NS_PER_DAY,
 )
 from ...world.rows import Rows
+from ..draws import Hashed
 from .base import (
     NS_PER_HOUR,
     Context,
@@ -28,10 +29,12 @@ from .base import (
     Typology,
     at_home,
     attacker_session,
-    fill,
+    fill_each,
+    infrastructure_key,
     make_rows,
     natural_rows,
     online_entry,
+    pool_slot,
     population_device_types,
     victims,
 )
@@ -43,6 +46,7 @@ REVIEW_THRESHOLD = 100.0  # charges stay just under it
 
 class RogueMerchant(Typology):
     name = "rogue_merchant"
+    merchant_groups = True
 
     def plan(self, ctx: Context, quota: int, rng: np.random.Generator) -> Planned:
         m = ctx.pop.merchants
@@ -51,18 +55,21 @@ class RogueMerchant(Typology):
             return Planned.empty(3)
         length = (m.rogue[1] - m.rogue[0])[rogues].astype(np.float64)
         quotas = apportion(quota, length)
-        rows = [fill(int(q), lambda k: 1 + (rng.random(k) < 0.3)) for q in quotas]
-        merchant = np.repeat(rogues, [r.size for r in rows])
-        rows_all = np.concatenate(rows).astype(np.int64)
+        drawn = fill_each(quotas, lambda k: 1 + (rng.random(k) < 0.3).astype(np.int64))
+        merchant = rogues[drawn[:, -1]]
+        rows_all = drawn[:, 0].astype(np.int64)
         n = rows_all.size
         card = victims(ctx, n, rng)
         stealthy = rng.random(n) < ctx.params.mimicry
-        start = np.maximum(m.rogue[0][merchant], ctx.first_ns)
+        start = m.rogue[0][merchant]
         end = np.maximum(m.rogue[1][merchant], start + NS_PER_HOUR)
         first = start + (rng.random(n) * (end - start)).astype(np.int64)
         extra = np.stack([stealthy, merchant, first], axis=1).astype(np.float64)
-        group = np.searchsorted(rogues, merchant)
+        group = merchant.astype(np.int64)  # the campaign: the rogue merchant
         return Planned(card, group, first, rows_all, np.zeros(n, np.int64), extra)
+
+    def merchants(self, plan: Planned) -> np.ndarray:
+        return plan.extra[:, MERCHANT_POS].astype(np.int64)
 
     def times(self, ctx: Context, plan: Planned, which: np.ndarray) -> RowTimes:
         episode, rank, h = natural_rows(ctx, plan, which)
@@ -74,7 +81,6 @@ class RogueMerchant(Typology):
         night = ~stealthy & (h.random() < 0.6)  # local hours: mostly at night when straight
         hour = np.where(night, h.uniform(0, 5), h.uniform(8, 22))
         time = day + (hour * NS_PER_HOUR).astype(np.int64) - offset
-        time = np.maximum(time, ctx.first_ns)
         return RowTimes(episode, rank, time, np.ones(episode.size, dtype=bool))
 
     def rows(self, ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
@@ -90,9 +96,13 @@ class RogueMerchant(Typology):
         channel, entry = online_entry(card.size)
         stealthy = plan.extra[rows.episode, STEALTHY] > 0
         # The merchant's own checkout submits the charges: one server for all its cards, or
-        # one device per card when imitating shoppers.
-        key = np.where(stealthy, ids[rows.episode], -(plan.group[rows.episode] + 1) * 7919)
-        device_type = population_device_types(ctx, h.random())
-        session = attacker_session(ctx, key, device_type)
+        # one device per card when imitating shoppers, behind the merchant's few IPs.
+        rogue = plan.group[rows.episode]
+        server = infrastructure_key(CODE, rogue, np.zeros(rogue.size, np.int64))
+        key = np.where(stealthy, -(ids[rows.episode] + 1), server)  # a shopper per card
+        ips = ctx.params.infrastructure.rogue_ips
+        ip = infrastructure_key(CODE, rogue, pool_slot(h.random(), ips), 1)
+        kind = Hashed(ctx.seed, "fraud.campaign", key, np.zeros(key.size, np.int64))
+        session = attacker_session(ctx, key, population_device_types(ctx, kind.random()), ip)
         return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session,
                          at_home(ctx, owner, rows.time), CODE)  # fmt: skip

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -44,11 +45,13 @@ TODAY = date(2025, 7, 10)
 
 class OutageProxy:
     """A TCP proxy to ``target`` whose ``outage(seconds)`` cuts every connection and refuses
-    new ones for that long (``seconds=None``: for good)."""
+    new ones for that long (``seconds=None``: for good); ``refuse(n)`` cuts every connection
+    and resets the next ``n`` new ones, however late they come, then serves again."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
         self.port = 0
+        self.to_refuse = 0
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
@@ -74,6 +77,12 @@ class OutageProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            with self._lock:
+                refused, self.to_refuse = self.to_refuse > 0, max(self.to_refuse - 1, 0)
+            if refused:  # a reset, not a close: the client sees a connection error at once
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                client.close()
+                continue
             try:
                 upstream = socket.create_connection(self.target)
             except OSError:
@@ -100,6 +109,21 @@ class OutageProxy:
                 with contextlib.suppress(OSError):
                     sock.close()
 
+    def refuse(self, connections: int) -> None:
+        """Cut every connection and reset the next ``connections`` new ones."""
+        with self._lock:
+            self.to_refuse = connections
+            self._cut()
+
+    def _cut(self) -> None:
+        for sock in self._conns:
+            try:  # shutdown, not just close: it wakes the thread blocked reading it
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
+        self._conns.clear()
+
     def outage(self, seconds: float | None) -> None:
         with self._lock:
             listener, self._listener = self._listener, None
@@ -108,13 +132,7 @@ class OutageProxy:
             listener.shutdown(socket.SHUT_RDWR)
         listener.close()
         with self._lock:
-            for sock in self._conns:
-                try:  # shutdown, not just close: it wakes the thread blocked reading it
-                    sock.shutdown(socket.SHUT_RDWR)
-                    sock.close()
-                except OSError:
-                    pass
-            self._conns.clear()
+            self._cut()
         if seconds is not None:
             threading.Timer(seconds, self._listen).start()
 
@@ -179,8 +197,11 @@ def test_a_put_that_outlasts_its_request_retries_is_sent_again(
 ) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # no request-level retry: the file's retry must do
     monkeypatch.setattr(s3_module, "FILE_RETRY_WAITS_S", (1.0,))
-    proxy.outage(0.5)
+    # The outage lasts until the PUT's one request has been refused, however long the client
+    # takes to get there (a timed outage could end before it, under load).
+    proxy.refuse(1)
     put_bytes(b"part", "lake", "k")
+    assert proxy.to_refuse == 0
     assert _keys(s3) == {"k": b"part"}
     assert "trying again in 1 s" in caplog.text
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -157,3 +158,25 @@ def test_written_yaml_roundtrip(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "x.yaml", {"total_rows": 5, "bad_key": 1})
     with pytest.raises(ConfigError, match="bad_key: unknown key"):
         load_config(path)
+
+
+def test_the_timestamp_unit_is_in_the_config_hash_and_the_format_is_not(tmp_path: Path) -> None:
+    from fraud_detection.simulator.provenance import config_hash
+
+    base = config_from_dict({"out_dir": str(tmp_path)})
+    assert base.output.timestamp_unit == "us" and base.output.format == "parquet"
+    ns = config_from_dict({"out_dir": str(tmp_path), "output": {"timestamp_unit": "ns"}})
+    delta = config_from_dict({"out_dir": str(tmp_path), "output": {"format": "delta"}})
+    assert config_hash(ns) != config_hash(base) == config_hash(delta)
+
+
+def test_iceberg_catalog_properties_are_never_recorded(tmp_path: Path) -> None:
+    from fraud_detection.simulator.provenance import provenance
+
+    secret = {"type": "rest", "uri": "https://catalog", "credential": "id:secret"}
+    cfg = config_from_dict(
+        {"out_dir": str(tmp_path), "output": {"format": "iceberg", "iceberg": {"catalog": secret}}}
+    )
+    info = provenance(cfg, date(2025, 1, 1))
+    assert "secret" not in json.dumps(info)
+    assert info["config"]["output"]["iceberg"] == {"namespace": "fraud", "catalog_name": None}  # type: ignore[index]

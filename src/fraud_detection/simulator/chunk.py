@@ -14,7 +14,7 @@ from .config import GeneratorConfig
 from .features import user_agent_pool
 from .plan import ChunkPlan
 from .realism.registry import get_realism
-from .schema import enforce_schema
+from .schema import enforce_schema, with_time_unit
 
 
 def generate_chunk(
@@ -23,7 +23,8 @@ def generate_chunk(
     world: Any = None,
     user_agents: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
-    """Return the chunk's transactions: labeled, sorted by time, in the output schema.
+    """Return the chunk's transactions: labeled, sorted by time, in the output schema (its
+    datetimes in ``output.timestamp_unit``).
 
     ``world`` is what the realism's workers load (v2: the catalogs); when it is None it is
     built here from the config. ``user_agents`` is the pool built once by the driver (so
@@ -33,7 +34,7 @@ def generate_chunk(
     if world is None:
         world = realism.world(cfg, realism.tables(cfg))
     frame = realism.generate(chunk, cfg, world, user_agents or user_agent_pool())
-    return enforce_schema(frame, realism.columns())
+    return enforce_schema(frame, with_time_unit(realism.columns(), cfg.output.timestamp_unit))
 
 
 __all__ = ["generate_chunk"]

@@ -11,11 +11,13 @@ import difflib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from .config import GeneratorConfig, load_config
 from .errors import ConfigError, S3UploadError, SimulatorError, Terminated
 from .realism.registry import REALISMS
+from .result import GenerationResult
 from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, received, signals_end_the_run
 from .version import __version__
 
@@ -95,6 +97,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
     from .core import generate_to_parquet
 
+    if do_upload and cfg.output.format != "parquet":
+        raise ConfigError(
+            f"--s3: uploads Parquet files; write {cfg.output.format} tables to S3 directly"
+            " (out_dir: s3://bucket/prefix)"
+        )
     log.info(
         "Generating %s rows (fraud_rate=%g, seed=%d, realism=%s, workers=%d)",
         f"{cfg.total_rows:,}",
@@ -104,9 +111,11 @@ def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
         cfg.num_workers,
     )
     result = generate_to_parquet(cfg)
-    log.info("Written local file: %s", result.path)
+    log.info("Written %s: %s", _what(cfg, result), result.path)
     if result.catalog_dir:
         log.info("Catalogs: %s", result.catalog_dir)
+    elif cfg.output.format != "parquet" and result.catalog_files:
+        log.info("Catalog tables: %s", ", ".join(Path(f).stem for f in result.catalog_files))
     log.info(
         "%s rows, %s frauds (%.4f%%) in %.1f s (%s rows/s)",
         f"{result.rows:,}",
@@ -120,6 +129,19 @@ def _run(cfg: GeneratorConfig, do_upload: bool) -> int:
 
         upload_outputs(cfg, result)
     return EXIT_OK
+
+
+def _what(cfg: GeneratorConfig, result: GenerationResult) -> str:
+    """Return what ``result.path`` is, for the log: a file, a directory, a table."""
+    o = cfg.output
+    if o.format == "delta":
+        return f"Delta table (version {result.table_version})"
+    if o.format == "iceberg":
+        return f"Iceberg table {o.iceberg.namespace}.payments (snapshot {result.table_version})"
+    where = "local" if isinstance(result.path, Path) else "S3"
+    if result.parts:
+        return f"{where} parts directory ({len(result.parts)} parts, manifest {result.manifest})"
+    return f"{where} file"
 
 
 def _warnings_of_distributed(record: logging.LogRecord) -> bool:

@@ -26,7 +26,9 @@ from .progress import Progress
 from .provenance import config_hash, footer_metadata, provenance
 from .realism.registry import Realism, get_realism, remember_world
 from .result import GenerationResult
-from .schema import polars_schema
+from .schema import Column, polars_schema, with_time_unit
+from .storage.delta import DeltaTables
+from .storage.iceberg import IcebergTables
 from .storage.layout import dataset_name, dataset_path, dataset_relpath, manifest_path, run_token
 from .storage.location import Location
 from .storage.outputs import ChunkResult, InMemory, Output
@@ -120,7 +122,7 @@ def generate_dataframe(cfg: GeneratorConfig) -> pl.DataFrame:
         if job.catalogs:
             job.catalogs.commit()
     if not tables:
-        return pl.DataFrame(schema=polars_schema())
+        return pl.DataFrame(schema=polars_schema(cfg.realism, cfg.output.timestamp_unit))
     return pl.concat([pl.DataFrame(t) for t in tables], rechunk=False)
 
 
@@ -152,26 +154,39 @@ def generate_to_parquet(
         catalog_dir = job.catalogs.final if job.catalogs else None
         files = job.catalogs.files if job.catalogs else ()
     seconds = time.perf_counter() - start
+    if cfg.output.format != "parquet":
+        catalog_dir = None  # the catalogs are tables beside the payments table
     result = GenerationResult(
         written.path, written.rows, written.fraud_count, catalog_dir, seconds, today,
-        written.parts, None, files, written.manifest,
+        written.parts, None, files, written.manifest, written.version,
     )  # fmt: skip
     return _with_report(cfg, result) if cfg.report else result
 
 
 def _sink(job: _Job, today: date) -> Sink:
-    """Return the sink of the configured layout, with the run's provenance in every footer."""
-    cfg, catalogs = job.cfg, job.catalogs
+    """Return the sink of the configured format and layout, with the run's provenance in
+    every footer."""
+    cfg, catalogs, o = job.cfg, job.catalogs, job.cfg.output
     info = provenance(cfg, today, catalogs.sha256 if catalogs else None)
     run = Run(job.staging, catalogs, cfg.catalog.parquet_row_group_size, footer_metadata(info))
-    if cfg.output.layout == "parts":
-        columns = [{"name": c.name, "dtype": str(c.dtype)} for c in job.realism.columns()]
-        chunks = [(c.index, c.start_ns, c.end_ns) for c in job.plan]
+    chunks = [(c.index, c.start_ns, c.end_ns) for c in job.plan]
+    schema = pl.Schema({c.name: c.dtype for c in _columns(job)})
+    if o.format == "delta":
+        return DeltaTables(cfg.out_dir, run, chunks, schema, o.write_mode)
+    if o.format == "iceberg":
+        return IcebergTables(cfg.out_dir, run, chunks, schema, o.write_mode, o.iceberg)
+    if o.layout == "parts":
+        columns = [{"name": name, "dtype": str(dtype)} for name, dtype in schema.items()]
         return Parts(_parts_target(cfg, today), run, chunks, {**info, "columns": columns})
     path = output_path(cfg, today)
     assert isinstance(path, Path), "an s3:// out_dir needs output.layout: parts"
     # Workers that share this file system hand over files, not bytes through a pipe.
     return SingleFile(path, run, shared_fs=cfg.engine == "local" or not cfg.dask.scheduler_address)
+
+
+def _columns(job: _Job) -> tuple[Column, ...]:
+    """Return the columns the run writes, its datetimes in ``output.timestamp_unit``."""
+    return with_time_unit(job.realism.columns(), job.cfg.output.timestamp_unit)
 
 
 def tracked(

@@ -21,9 +21,14 @@ def data_keys(cfg: GeneratorConfig) -> set[str]:
 
 def config_hash(cfg: GeneratorConfig) -> str:
     """Return the sha256 of the keys that decide the rows (end_date resolved), so the same data
-    from 1 or 8 workers, local or dask, carries the same hash."""
+    from 1 or 8 workers, local or dask, in any layout or format, carries the same hash.
+
+    ``output.timestamp_unit`` is among them: nanoseconds and their truncation to microseconds
+    are different values.
+    """
     data = cfg.model_dump(mode="json", include=data_keys(cfg))
     data["temporal"]["end_date"] = cfg.temporal.last_day.isoformat()
+    data["output"] = {"timestamp_unit": cfg.output.timestamp_unit}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -38,6 +43,8 @@ def provenance(
     """
     config = cfg.model_dump(mode="json", include={*data_keys(cfg), "output"})
     config["temporal"]["end_date"] = cfg.temporal.last_day.isoformat()
+    # Catalog properties may hold credentials: never written into the data.
+    config["output"]["iceberg"].pop("catalog", None)
     return {
         "format": 1,
         "package_version": __version__,

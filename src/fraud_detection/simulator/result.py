@@ -35,6 +35,7 @@ class GenerationResult:
     report: tuple[Path, Path] | None = None
     catalog_files: tuple[str, ...] = ()
     manifest: Location | None = None
+    table_version: int | None = None  # output.format delta: the version; iceberg: the snapshot
 
     @property
     def partition(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -13,6 +13,7 @@ import pyarrow as pa
 import yaml
 
 from .errors import SchemaError
+from .storage.timestamps import TimeUnit, time_unit_dtype
 
 _SIMPLE_TYPES: dict[str, pl.DataType] = {
     "String": pl.String(),
@@ -69,9 +70,18 @@ def column_names(realism: str | None = None) -> list[str]:
     return [c.name for c in transaction_columns(realism)]
 
 
-def polars_schema(realism: str | None = None) -> pl.Schema:
-    """Return the output schema of ``realism`` as a Polars schema (default: v1/v2's)."""
-    return pl.Schema({c.name: c.dtype for c in transaction_columns(realism)})
+def with_time_unit(columns: tuple[Column, ...], unit: TimeUnit) -> tuple[Column, ...]:
+    """Return ``columns`` with their datetimes in ``unit`` (``output.timestamp_unit``)."""
+    return tuple(replace(c, dtype=time_unit_dtype(c.dtype, unit)) for c in columns)
+
+
+def polars_schema(realism: str | None = None, unit: TimeUnit | None = None) -> pl.Schema:
+    """Return the output schema of ``realism`` as a Polars schema (default: v1/v2's), its
+    datetimes in ``unit`` (default: the packaged schema's, microseconds)."""
+    columns = transaction_columns(realism)
+    if unit is not None:
+        columns = with_time_unit(columns, unit)
+    return pl.Schema({c.name: c.dtype for c in columns})
 
 
 @cache

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from ..realism.classic.settings import LabelerConfig
 from ..realism.v3.settings import FraudConfig, PopulationConfig
+from ..storage.libraries import table_library_problems
 from ..storage.location import S3Location
 from .realisms import DEFAULT_REALISM, REALISMS
 from .rules import realism_problems, with_realism_defaults
@@ -24,6 +25,7 @@ from .sections import (
     S3Config,
     TemporalConfig,
     out_dir_value,
+    output_problems,
 )
 from .values import MAX_BATCH_SIZE, MAX_TOTAL_ROWS, Count, Integer, Number, Section
 
@@ -90,10 +92,17 @@ class GeneratorConfig(Section):
                 import distributed  # noqa: F401
             except ImportError:
                 raise ValueError(
-                    "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
+                    "engine: dask needs the dask extra: pip install -e '.[dask]' (from the"
+                    " repository's clone)"
                 ) from None
-        if isinstance(self.out_dir, S3Location) and self.output.layout != "parts":
-            raise ValueError("out_dir: an s3:// out_dir needs output.layout: parts")
+        return self
+
+    @model_validator(mode="after")
+    def _output_fits(self) -> GeneratorConfig:
+        problems = output_problems(self.output, self.out_dir, self.s3_upload, self.report)
+        problems += table_library_problems(self.output.format)
+        if problems:  # one line each, keyed
+            raise ValueError("\n".join(problems))
         return self
 
     @property

@@ -233,7 +233,34 @@ class DaskConfig(Section):
         return address.strip()
 
 
+class IcebergConfig(Section):
+    namespace: str = Field(
+        "fraud",
+        min_length=1,
+        description="Iceberg namespace of the tables (payments, customers, merchants, cards).",
+    )
+    catalog_name: str | None = Field(
+        None,
+        min_length=1,
+        description="A catalog configured for pyiceberg (~/.pyiceberg.yaml or"
+        " PYICEBERG_CATALOG__{NAME}__* variables), with output.iceberg.catalog's properties"
+        " on top; absent: the catalog below.",
+    )
+    catalog: dict[str, str] = Field(
+        default_factory=dict,
+        description="pyiceberg catalog properties (type, uri, warehouse, s3.*: any catalog"
+        " pyiceberg supports); with neither key: a SQL catalog in {out_dir}/iceberg/catalog.db"
+        " (SQLite), warehouse {out_dir}/iceberg. Never recorded in the data.",
+    )
+
+
 class OutputConfig(Section):
+    format: Literal["parquet", "delta", "iceberg"] = Field(
+        "parquet",
+        description="parquet: files (layout below); delta: Delta Lake tables under"
+        " {out_dir}/delta/; iceberg: Apache Iceberg tables (output.iceberg). Tables: payments"
+        " (partitioned by event month) and the catalogs, one commit per table and run.",
+    )
     layout: Literal["single", "parts"] = Field(
         "single",
         description="single: one Parquet file; parts: a directory of one file per chunk, plus"
@@ -244,6 +271,19 @@ class OutputConfig(Section):
         description="run_date: payments/year=/month= of the day the run ran (the spec's);"
         " event_date (parts only): payments/{dataset}/year=/month= of the events.",
     )
+    timestamp_unit: Literal["us", "ns"] = Field(
+        "us",
+        description="Unit of every timestamp written (transactions, catalogs) and returned by"
+        " generate_dataframe: us (microseconds, UTC: what Spark, Delta, Iceberg and DuckDB"
+        " read) or ns (Parquet only).",
+    )
+    write_mode: Literal["overwrite", "append"] = Field(
+        "overwrite",
+        description="delta/iceberg: overwrite replaces the payments table's rows (earlier"
+        " versions stay for time travel); append adds this run's rows. Catalog tables are"
+        " always replaced.",
+    )
+    iceberg: IcebergConfig = Field(default_factory=IcebergConfig)
 
     @field_validator("partition_by")
     @classmethod
@@ -251,6 +291,64 @@ class OutputConfig(Section):
         if partition_by == "event_date" and info.data.get("layout") != "parts":
             raise ValueError("event_date needs output.layout: parts")
         return partition_by
+
+
+def output_problems(
+    output: OutputConfig, out_dir: object, s3_upload: bool, report: bool
+) -> list[str]:
+    """Return one line per output key set that its format does not read, or that does not fit
+    the rest of the config (``out_dir``, ``s3_upload``, ``report``)."""
+    default = OutputConfig()
+    tables = output.format != "parquet"
+    problems = []
+    if tables:
+        problems += [
+            f"output.{key}: applies to output.format: parquet only ({output.format} tables are"
+            " partitioned by event month)"
+            for key in ("layout", "partition_by")
+            if getattr(output, key) != getattr(default, key)
+        ]
+        if output.timestamp_unit == "ns":
+            problems.append(
+                f"output.timestamp_unit: {output.format} tables hold microseconds; use us"
+                " (or output.format: parquet for nanoseconds)"
+            )
+    elif output.write_mode != default.write_mode:
+        problems.append("output.write_mode: applies to output.format: delta or iceberg")
+    if output.format != "iceberg" and output.iceberg != default.iceberg:
+        problems.append("output.iceberg: applies to output.format: iceberg only")
+    return problems + _where_output_goes(output, out_dir, s3_upload, report)
+
+
+def _where_output_goes(
+    output: OutputConfig, out_dir: object, s3_upload: bool, report: bool
+) -> list[str]:
+    on_s3, tables = isinstance(out_dir, S3Location), output.format != "parquet"
+    if not tables:
+        return (
+            ["out_dir: an s3:// out_dir needs output.layout: parts"]
+            if (on_s3 and output.layout != "parts")
+            else []
+        )
+    problems = []
+    if s3_upload:
+        problems.append(
+            f"s3_upload: uploads Parquet files; write {output.format} tables to S3 directly"
+            " (out_dir: s3://bucket/prefix)"
+        )
+    if report:
+        problems.append(
+            f"report: reads Parquet datasets, not {output.format} tables (use output.format:"
+            " parquet, or read the tables yourself)"
+        )
+    iceberg = output.iceberg
+    if on_s3 and output.format == "iceberg" and not (iceberg.catalog or iceberg.catalog_name):
+        problems.append(
+            "output.iceberg.catalog: an s3:// out_dir needs a catalog (the default SQLite file"
+            " is local), e.g. {type: sql, uri: 'sqlite:////path/catalog.db', warehouse:"
+            " 's3://bucket/prefix'}"
+        )
+    return problems
 
 
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")

@@ -31,7 +31,8 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - the config validator checks this first
         raise ConfigError(
-            "engine: dask needs the dask extra: pip install 'fraud-simulator[dask]'"
+            "engine: dask needs the dask extra: pip install -e '.[dask]' (from the repository's"
+            " clone)"
         ) from None
     with ExitStack() as stack:
         address = cfg.dask.scheduler_address

@@ -34,6 +34,16 @@ MANIFESTS_DIR = "manifests"
 # Footer key-value metadata of every transactions file: the run's provenance as JSON.
 PROVENANCE_KEY = "fraud_simulator"
 REPORTS_DIR = "reports"
+# Tables (output.format: delta or iceberg): the transactions table and one per catalog.
+TRANSACTIONS_TABLE = "payments"
+DELTA_DIR = "delta"
+ICEBERG_DIR = "iceberg"
+ICEBERG_CATALOG_FILE = "catalog.db"
+ICEBERG_DATA_DIR = "data"
+# The transactions table's partition: the event's UTC year and month (Delta: two columns,
+# Iceberg: the hidden month(event_time) transform).
+EVENT_TIME = "event_time"
+PARTITION_COLUMNS = ("year", "month")
 # Catalogs on S3 (``--s3`` upload): the spec's prefix in the artifacts bucket.
 S3_CATALOG_PREFIX = "catalogues"
 # Where a run stages its files: ``{out_dir}/.staging/{token}/``, with ``run.json`` naming it.
@@ -77,6 +87,22 @@ def event_months(start_ns: int, end_ns: int) -> list[str]:
         month_folder(m)
         for m in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
     ]
+
+
+def month_values(part_path: str) -> dict[str, str]:
+    """Return a part's partition values from its ``year=YYYY/month=MM/...`` path."""
+    values = dict(p.split("=", 1) for p in part_path.split("/")[:-1] if "=" in p)
+    return {k: str(int(values[k])) for k in PARTITION_COLUMNS}
+
+
+def delta_table_path(out_dir: Location, table: str) -> Location:
+    """Return ``{out_dir}/delta/{table}``: where the Delta table ``table`` lives."""
+    return out_dir / DELTA_DIR / table
+
+
+def iceberg_warehouse(out_dir: Location) -> Location:
+    """Return ``{out_dir}/iceberg``: the default Iceberg catalog's warehouse (and SQLite file)."""
+    return out_dir / ICEBERG_DIR
 
 
 def dataset_name(total_rows: int, run_date: date) -> str:

@@ -13,9 +13,11 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.session
@@ -40,6 +42,7 @@ __all__ = [
     "list_objects",
     "object_key",
     "put_bytes",
+    "resolved_settings",
     "s3_client",
     "s3_url",
     "ssm_client",
@@ -82,6 +85,33 @@ def _session() -> tuple[boto3.session.Session, Config]:
     )
     config = Config(retries={"mode": "standard", "total_max_attempts": _max_attempts(core)})
     return session, config
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Endpoint, region and credentials as boto3 resolves them from the standard AWS
+    settings, for libraries that do not read them all (delta-rs, pyarrow's S3)."""
+
+    endpoint: str | None  # None: AWS itself
+    region: str | None
+    access_key: str | None = None
+    secret_key: str | None = None
+    token: str | None = None
+
+
+def resolved_settings() -> Resolved:
+    """Return the endpoint, region and credentials boto3 would use for S3."""
+    try:
+        session, config = _session()
+        endpoint = session.client("s3", config=config).meta.endpoint_url
+        credentials = session.get_credentials()
+    except (BotoCoreError, ValueError) as exc:
+        raise S3UploadError(f"cannot resolve the AWS settings: {_cause(exc)}") from exc
+    custom = endpoint if not urlsplit(endpoint).netloc.endswith("amazonaws.com") else None
+    if credentials is None:
+        return Resolved(custom, session.region_name)
+    frozen = credentials.get_frozen_credentials()
+    return Resolved(custom, session.region_name, frozen.access_key, frozen.secret_key, frozen.token)
 
 
 def _max_attempts(core: botocore.session.Session | None = None) -> int:

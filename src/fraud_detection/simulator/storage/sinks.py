@@ -48,6 +48,7 @@ class Written:
     fraud_count: int
     parts: list[PartInfo] = field(default_factory=list)
     manifest: Location | None = None
+    version: int | None = None  # a table's version (Delta) or snapshot id (Iceberg)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class Parts(Sink):
         else:
             self.stage = target.final
             self.output = PartFiles(target.final, *args, staging.token, "", target.by_month)
-            staging.track(target.final, _possible_parts(chunks, staging.token, target.by_month))
+            staging.track(target.final, possible_parts(chunks, staging.token, target.by_month))
         self.parts: list[PartInfo] = []
 
     def write(self, result: ChunkResult) -> None:
@@ -199,10 +200,8 @@ class Parts(Sink):
         move(staged_manifest, target.manifest)
 
 
-def _possible_parts(
-    chunks: Sequence[tuple[int, int, int]], token: str, by_month: bool
-) -> list[str]:
-    """Return every part path the run could write: what a failure deletes (S3)."""
+def possible_parts(chunks: Sequence[tuple[int, int, int]], token: str, by_month: bool) -> list[str]:
+    """Return every part path the run could write: what a failure deletes (S3, tables)."""
     if not by_month:
         return [part_name(index, token) for index, _, _ in chunks]
     return [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -34,7 +35,6 @@ from .layout import (
     staged,
     staging_root,
 )
-from .local import move
 from .location import (
     Location,
     S3Location,
@@ -49,6 +49,7 @@ from .store import (
     encode_tables,
     write_tables,
 )
+from .timestamps import cast_time_unit
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -111,7 +112,13 @@ def clean_stale_staging(out_dir: Path) -> None:
 
 
 class StagedCatalogs:
-    """Catalog tables of one run: written to ``stage`` now, to ``final`` by ``commit``."""
+    """Catalog tables of one run: staged for the workers now, published to ``final`` by
+    ``commit`` (as Parquet files; the table sinks publish ``published`` themselves).
+
+    Workers build their world from the tables exactly as the realism built them (datetimes in
+    nanoseconds), so every chunk sees the driver's world; what is published carries
+    ``output.timestamp_unit``, like the transactions.
+    """
 
     def __init__(
         self, cfg: GeneratorConfig, tables: Mapping[str, pl.DataFrame], staging: RunStaging
@@ -121,25 +128,26 @@ class StagedCatalogs:
         self.suffix = TMP_SUFFIX
         self.files = tuple(tables)
         c = cfg.catalog
-        self._encoded = encode_tables(tables, c.parquet_row_group_size, c.max_size_mb)
+        unit = cfg.output.timestamp_unit
+        self.published = {name: cast_time_unit(frame, unit) for name, frame in tables.items()}
+        self._encoded = encode_tables(self.published, c.parquet_row_group_size, c.max_size_mb)
         # What the dataset records, so a reader can tell when catalog/ no longer matches it:
         # the committed files are these very bytes.
         self.sha256 = {n: hashlib.sha256(data).hexdigest() for n, data in self._encoded.items()}
         names = [staged(name) for name in self.files]
         if isinstance(self.stage, S3Location):
             staging.track(self.stage, names, staged=True)
-        write_tables(self.stage, {staged(n): data for n, data in self._encoded.items()})
-        if isinstance(self.stage, Path):
-            self._encoded = {}  # locally they are committed by renaming the staged files
+        world = {
+            name: self._encoded[name] if self.published[name] is frame
+            else encode_tables({name: frame}, c.parquet_row_group_size, math.inf)[name]
+            for name, frame in tables.items()
+        }  # fmt: skip
+        write_tables(self.stage, {staged(n): data for n, data in world.items()})
         self.committed = False
 
     def commit(self) -> Location:
-        """Put the staged catalogs at ``final`` (replacing earlier ones); return ``final``."""
-        if isinstance(self.stage, Path) and isinstance(self.final, Path):
-            for filename in self.files:
-                move(self.stage / staged(filename), self.final / filename)
-        else:
-            for filename, data in self._encoded.items():
-                write_bytes(self.final, filename, data)
+        """Put the catalogs at ``final`` as Parquet files (replacing earlier ones); return it."""
+        for filename, data in self._encoded.items():
+            write_bytes(self.final, filename, data)
         self.committed = True
         return self.final

@@ -1,4 +1,5 @@
-"""Schema check: every column the dataset's realism writes, present with exactly its type."""
+"""Schema check: every column the dataset's realism writes, present with exactly its type (a
+datetime in either unit the generator writes: ``output.timestamp_unit`` us or ns)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def schema_check(actual: pl.Schema, profile: ReportProfile = GENERIC) -> dict[st
         got = actual.get(name)
         if got is None:
             problem = "missing"
-        elif got != dtype:
+        elif not _same_type(got, dtype):
             problem = f"type {got}, expected {dtype}"
         else:
             problem = None
@@ -35,6 +36,13 @@ def schema_check(actual: pl.Schema, profile: ReportProfile = GENERIC) -> dict[st
         "failed": [c["name"] for c in columns if c["status"] == "fail"],
         "columns": columns,
     }
+
+
+def _same_type(got: pl.DataType, expected: pl.DataType) -> bool:
+    """Return whether ``got`` is ``expected``, a datetime in us or ns counting as either."""
+    if isinstance(got, pl.Datetime) and isinstance(expected, pl.Datetime):
+        return got.time_zone == expected.time_zone and got.time_unit in ("us", "ns")
+    return bool(got == expected)
 
 
 def _schema_row(

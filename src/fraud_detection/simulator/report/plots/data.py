@@ -299,4 +299,8 @@ def analysis_plots(report: dict[str, Any]) -> list[dict[str, Any]]:
     if models:
         data = {"models": models, "base_rate": report["model"]["test_base_rate"]}
         entries.append(plot("model_curves", "ROC and PR curves", "model", data, section="model"))
+    drift = report["model"].get("drift")
+    if drift and any(w["roc_auc"] is not None for w in drift["weeks"]):
+        title = "Drift: the history model by test week after go-live"
+        entries.append(plot("drift", title, "drift", drift, section="model"))
     return entries

@@ -50,7 +50,12 @@ def _young_rows(data: Prepared, cards: pl.LazyFrame) -> dict[str, Any]:
     rows, frauds, young_rows, young_frauds = (
         data.lf.select(CARD, TIME, LABEL)
         .join(cards.select(CARD, "issued_at"), on=CARD, how="left")
-        .select(pl.len(), pl.col(LABEL).sum(), young.sum(), (young & pl.col(LABEL)).sum())
+        .select(
+            pl.len().alias("rows"),
+            pl.col(LABEL).sum().alias("frauds"),
+            young.sum().alias("young"),
+            (young & pl.col(LABEL)).sum().alias("young_frauds"),
+        )
         .collect()
         .row(0)
     )
@@ -76,7 +81,11 @@ def _blocked_after_report(data: Prepared, cards: pl.LazyFrame) -> dict[str, Any]
     )
     delay = (pl.col("blocked_at") - pl.col("first_report")).dt.total_seconds() / 86_400
     n, blocked, days = (
-        reported.select(pl.len(), pl.col("blocked_at").is_not_null().sum(), delay.median())
+        reported.select(
+            pl.len().alias("cards"),
+            pl.col("blocked_at").is_not_null().sum().alias("blocked"),
+            delay.median().alias("days"),
+        )
         .collect()
         .row(0)
     )

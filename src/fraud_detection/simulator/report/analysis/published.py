@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from ..inputs.catalogs import Catalogs
@@ -73,18 +74,22 @@ FIGURES = (
 
 
 def _channel_values(data: Prepared) -> tuple[dict[str, tuple[float, float]], str | None]:
-    """Return per channel (fraud value, total value), or why it cannot be measured."""
+    """Return per channel (fraud value, total value), or why it cannot be measured. Summed by
+    NumPy in row order: a parallel float sum could differ in its last bits from run to run."""
     if not data.has("channel", "amount"):
         return {}, "no channel or amount column"
-    frame = (
-        data.lf.group_by("channel")
-        .agg(
-            pl.col("amount").filter(pl.col(LABEL)).sum().alias("fraud"),
-            pl.col("amount").sum().alias("total"),
-        )
-        .collect()
-    )
-    return {str(c): (float(f or 0), float(t or 0)) for c, f, t in frame.iter_rows()}, None
+    frame = data.lf.select(
+        pl.col("channel").cast(pl.String).fill_null("(null)"),
+        pl.col("amount").cast(pl.Float64).fill_null(0.0),
+        pl.col(LABEL).fill_null(False),
+    ).collect()
+    names = frame["channel"].unique().sort().to_list()
+    code = frame["channel"].rank("dense").cast(pl.Int64).to_numpy() - 1
+    amount, fraud = frame["amount"].to_numpy(), frame[LABEL].to_numpy()
+    totals = np.bincount(code, weights=amount, minlength=len(names))
+    frauds = np.bincount(code, weights=np.where(fraud, amount, 0.0), minlength=len(names))
+    values = {str(n): (float(f), float(t)) for n, f, t in zip(names, frauds, totals, strict=True)}
+    return values, None
 
 
 def _remote_share(values: dict[str, tuple[float, float]]) -> tuple[float | None, str]:

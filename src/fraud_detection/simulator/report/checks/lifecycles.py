@@ -28,7 +28,8 @@ def _card_checks(data: Prepared, cards: pl.LazyFrame) -> list[dict[str, Any]]:
     joined = data.lf.select(CARD, TIME).join(cards, on=CARD, how="inner")
     before, after = (
         joined.select(
-            (pl.col(TIME) < pl.col("issued_at")).sum(), (pl.col(TIME) > pl.col("blocked_at")).sum()
+            (pl.col(TIME) < pl.col("issued_at")).sum().alias("before"),
+            (pl.col(TIME) > pl.col("blocked_at")).sum().alias("after"),
         )
         .collect()
         .row(0)

@@ -162,7 +162,8 @@ def _fits(
     if "campaigns" in extras and GRAPH_FEATURE in history:
         fits.append((ABLATION, [c for c in history if c != GRAPH_FEATURE], y_obs))
     classic = [c for c in CLASSIC if c in train.columns]
-    if "classic_baseline" in extras and len(classic) > len(RAW_NUMERIC):
+    computed = bool({"card_count_30d", "merchant_delayed_count_30d"} & set(classic))
+    if "classic_baseline" in extras and computed:  # ``features(..., classic=True)`` ran
         fits.append(("classic", classic, y_obs))
     return fits
 

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from ..inputs.columns import CARD, DEVICE, IP, TIME
-from .intervals import covering, dense_codes, runs, seen_before
+from .intervals import by_group_and_time, covering, dense_codes, runs, seen_before
 
 GRAPH_FEATURE = "other_cards_7d"
 WINDOW = timedelta(days=7)
@@ -55,9 +55,10 @@ def distinct_others(key: np.ndarray, card: np.ndarray, time: np.ndarray, reach: 
     pair = dense_codes(k, c)
     pair_key = np.zeros(int(pair.max()) + 1, dtype=np.int64)
     pair_key[pair] = k
-    run_pair, start, end = runs(pair, t, reach)
+    order = by_group_and_time(pair, t)
+    run_pair, start, end = runs(pair, t, reach, order)
     every = covering(k, t, pair_key[run_pair], start, end)
-    out[rows] = every - seen_before(pair, t, reach)
+    out[rows] = every - seen_before(pair, t, reach, order)
     return out
 
 

@@ -81,14 +81,19 @@ def dense_codes(*columns: np.ndarray) -> np.ndarray:
     return code
 
 
-def _by_group_and_time(group: np.ndarray, time: np.ndarray) -> np.ndarray:
+def by_group_and_time(group: np.ndarray, time: np.ndarray) -> np.ndarray:
+    """Return the order of the rows by group, then time (``runs`` and ``seen_before`` take it
+    when a caller needs both)."""
     by_time = np.argsort(time, kind="stable")
     return by_time[np.argsort(group[by_time], kind="stable")]
 
 
-def seen_before(group: np.ndarray, time: np.ndarray, reach: int) -> np.ndarray:
-    """Return, per row, whether its group has a row at an earlier time in ``[t - reach, t)``."""
-    order = _by_group_and_time(group, time)
+def seen_before(
+    group: np.ndarray, time: np.ndarray, reach: int, order: np.ndarray | None = None
+) -> np.ndarray:
+    """Return, per row, whether its group has a row at an earlier time in ``[t - reach, t)``
+    (``order``: ``by_group_and_time``'s, when known)."""
+    order = by_group_and_time(group, time) if order is None else order
     g, t = group[order], time[order]
     tie = np.ones(g.size, dtype=bool)
     tie[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
@@ -100,11 +105,14 @@ def seen_before(group: np.ndarray, time: np.ndarray, reach: int) -> np.ndarray:
     return out
 
 
-def runs(group: np.ndarray, time: np.ndarray, reach: int) -> tuple[np.ndarray, ...]:
+def runs(
+    group: np.ndarray, time: np.ndarray, reach: int, order: np.ndarray | None = None
+) -> tuple[np.ndarray, ...]:
     """Return (group, start, end) of the merged intervals ``(t, t + reach]`` of each group's
     times, as half-open integer intervals ``[t + 1, t + reach + 1)``: the moments whose window
-    ``[moment - reach, moment)`` holds one of the group's times. Times need not be sorted."""
-    order = _by_group_and_time(group, time)
+    ``[moment - reach, moment)`` holds one of the group's times. Times need not be sorted
+    (``order``: ``by_group_and_time``'s, when known)."""
+    order = by_group_and_time(group, time) if order is None else order
     g, t = group[order], time[order]
     new = np.ones(g.size, dtype=bool)
     new[1:] = (g[1:] != g[:-1]) | (t[1:] - t[:-1] > reach)

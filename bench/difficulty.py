@@ -5,8 +5,9 @@ python -m bench.difficulty [--rows N] [--levels easy,medium,hard] [--seeds 1,2,3
 
 The baseline is the report's own model section (``report.analysis.run.analyse``: the
 practitioner's history features on the report's one split, raw vs raw+history on the labels
-known at go-live, raw+history on the truth, and each raw column alone), so the bench and the
-report cannot disagree.
+known at go-live, raw+history on the truth, and each raw column alone; with v3's profile also
+the classic Fraud Detection Handbook baseline, amount / the card's 30-day mean alone, and the
+ROC AUC the graph feature adds), so the bench and the report cannot disagree.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def measure(level: str, rows: int, overrides: dict[str, Any], seed: int) -> dict
         start = time.perf_counter()
         inputs = read_inputs(result.path, None, cfg)
         sample = (result.rows, DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED)
-        out = analyse(inputs.data, inputs.label_columns, sample).model
+        sections = inputs.profile.sections
+        out = analyse(inputs.data, inputs.label_columns, sample, sections=sections).model
         baseline = time.perf_counter() - start
         frauds = pl.scan_parquet(result.path).filter(pl.col("label_fraud"))
         reported = frauds.select(pl.col("reported_time").is_not_null().mean()).collect().item()
@@ -71,7 +73,21 @@ def _summary(level: str, seed: int, r: dict[str, Any]) -> dict[str, Any]:
             k: v["recall_at_5pct_fpr"] for k, v in (r.get("typology_recall") or {}).items()
         },
         "test_frauds": r["split"]["test_frauds"], "reported": r["reported_share"],
+        "classic_auc": _get(r, "models", "classic", "roc_auc"),
+        "amount_ratio_auc": _get(r, "classic", "amount_vs_card_30d", "auc"),
+        "graph_gain": _get(r, "graph_feature", "roc_auc_gain"),
     }  # fmt: skip
+
+
+def _get(data: dict[str, Any], *keys: str) -> Any:
+    """Return ``data[k1][k2]...``, or None where a level is missing."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None  # type: ignore[assignment]
+    return data
+
+
+def _num(value: float | None, digits: int = 3, sign: bool = False) -> str:
+    return "-" if value is None else f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
 
 
 def _table(rows: list[dict[str, Any]], total_rows: int) -> str:
@@ -80,13 +96,19 @@ def _table(rows: list[dict[str, Any]], total_rows: int) -> str:
     lines = [
         f"`python -m bench.difficulty --write` ({total_rows:,} rows of the shipped config per"
         " run; the report's practitioner baseline: history model trained on the labels known"
-        " at go-live, scored on the test window's truth). Recall per typology at 5% FPR.",
+        " at go-live, scored on the test window's truth). Recall per typology at 5% FPR."
+        " Classic: the Fraud Detection Handbook's features with the same model, split and"
+        " labels; amount / 30-day mean: that one feature alone; graph feature: the ROC AUC"
+        " that other_cards_7d adds to the history model.",
         "",
         "| level | seed | ROC AUC | AP / base rate | recall @1% FPR | recall @5% FPR"
-        " | raw ROC AUC | history adds | strongest raw column | test frauds | "
+        " | raw ROC AUC | history adds | classic ROC AUC | amount / 30-day mean"
+        " | graph feature adds | strongest raw column | test frauds | "
         + " | ".join(typologies)
         + " |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | "
+        "| --- | "
+        + "---: | " * 10
+        + "--- | ---: | "
         + " | ".join("---:" for _ in typologies)
         + " |",
     ]
@@ -96,6 +118,8 @@ def _table(rows: list[dict[str, Any]], total_rows: int) -> str:
             f"| {r['level']} | {r['seed']} | {r['roc_auc']:.3f} | {r['ap_lift']:.1f}x"
             f" | {r['recall_at_1pct_fpr']:.2f} | {r['recall_at_5pct_fpr']:.2f}"
             f" | {r['raw_auc']:.3f} | +{r['roc_auc'] - r['raw_auc']:.3f}"
+            f" | {_num(r['classic_auc'])} | {_num(r['amount_ratio_auc'])}"
+            f" | {_num(r['graph_gain'], 4, sign=True)}"
             f" | {r['single'][0]} {r['single'][1]:.3f} | {r['test_frauds']:,} | "
             + " | ".join("-" if v is None else f"{v:.2f}" for v in rec)
             + " |"

@@ -32,8 +32,11 @@ PLOTS = (
     "daily",
     "bursts",
     "risk_deciles",
+    "calendar",
+    "weekday_hour",
     "leakage_auc",
     "model_curves",
+    "drift",
 )
 
 
@@ -290,11 +293,13 @@ def test_the_page_starts_with_verdicts_contents_and_collapsed_passing_detail(
     text = written[0].read_text("utf-8")
     top = text[text.index("<header") : text.index("</header>")]
     assert "Fraud dataset report: " + Path(report["overview"]["path"]).stem in top
-    assert top.count('<div class="card ') == 4
+    assert top.count('<div class="card ') == 5  # with the published figures (issue 17)
     assert "weak signal" in top or report["verdict"]["signal"]["level"] in top
-    for anchor in ("plots", "model", "leakage", "fidelity", "catalog", "schema", "columns"):
+    for anchor in ("plots", "calendar", "published", "model", "leakage", "fidelity", "catalog",
+                   "schema", "columns"):  # fmt: skip
         assert f'<a href="#{anchor}">' in top and f'<section id="{anchor}">' in text
-    assert 'id="typologies"' not in text  # v3's section only on v3 data
+    for v3_only in ("typologies", "campaigns", "lifecycles"):  # v3's sections, on v3 data
+        assert f'id="{v3_only}"' not in text
     assert "<details>" in text and "<details open" not in text  # all pass: all collapsed
     assert "0.005000" not in text and "+00:00" not in text  # no false precision, no ISO noise
 

@@ -64,10 +64,12 @@ def test_the_top_block_and_contents_are_there(
     probe, report = page
     assert probe["topBlock"]
     verdict = report["verdict"]
-    levels = [verdict[k]["level"] for k in ("fidelity", "signal", "leakage", "catalogs")]
-    assert probe["cards"] == levels
+    cards = ("fidelity", "signal", "leakage", "catalogs", "published_figures")
+    assert probe["cards"] == [verdict[k]["level"] for k in cards]
     assert probe["contents"] == [f"#{s}" for s in probe["sections"]]
-    assert {"plots", "model", "leakage", "fidelity", "catalog"} <= set(probe["sections"])
+    assert {"plots", "calendar", "published", "model", "leakage", "fidelity", "catalog"} <= set(
+        probe["sections"]
+    )
 
 
 def test_the_probe_sees_overflow_and_broken_images(tmp_path: Path) -> None:

@@ -29,7 +29,9 @@ def test_every_realism_has_its_profile() -> None:
 def test_an_unknown_realism_gets_the_generic_profile(name: str | None) -> None:
     generic = profile_for(name)
     assert generic.realism is None and generic.fidelity == "common"
-    assert not generic.sections and not generic.label_columns and not generic.difficulty_bands
+    # Only the descriptions any card data gets where its columns allow.
+    assert generic.sections == {"calendar", "published_figures"}
+    assert not generic.label_columns and not generic.difficulty_bands
     assert generic.uses_catalogs is None
 
 
@@ -58,7 +60,7 @@ def test_a_profile_names_only_known_families_and_sections() -> None:
     with pytest.raises(ValueError, match="fidelity"):
         ReportProfile(realism="x", fidelity="zipf")
     with pytest.raises(ValueError, match="sections"):
-        ReportProfile(realism="x", sections=frozenset({"campaigns"}))
+        ReportProfile(realism="x", sections=frozenset({"weather"}))
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,19 @@ from dataclasses import dataclass, field
 # - ``behaviour``: plus what people and fraud episodes promise (label columns, typology mix,
 #   report times, card owners, monthly subscriptions, quiet nights, homes, own devices).
 FIDELITY_FAMILIES = ("common", "distributions", "behaviour")
-# Page sections a realism may add to the common ones (overview, plots, model, leakage,
-# fidelity, catalogs, schema, columns).
-SECTIONS = ("typologies",)  # fraud typologies, label latency and training on late labels
+# Page sections a realism may add to the common ones (overview, plots, model with its drift
+# curve by test week, leakage, fidelity, catalogs, schema, columns):
+# - ``typologies``: fraud typologies, label latency and training on late labels;
+# - ``calendar``: daily volume by local date with weekends and holidays, weekday x local hour;
+# - ``published_figures``: the dataset against published card-fraud figures (where computable);
+# - ``lifecycles``: cards issued, blocked and replaced, customers joining (catalog columns);
+# - ``campaigns``: campaign sizes, groups of cards linked by devices or IPs, and the gain of
+#   the baseline's graph feature (one more model fit);
+# - ``classic_baseline``: the Fraud Detection Handbook's classic features beside the
+#   practitioner's baseline (one more model fit).
+SECTIONS = (
+    "typologies", "calendar", "published_figures", "lifecycles", "campaigns", "classic_baseline",
+)  # fmt: skip
 
 Band = Mapping[str, tuple[float, float]]  # metric -> (low, high) for the history model
 
@@ -37,6 +47,10 @@ class ReportProfile:
     # Columns that are facts about the label (``label_fraud`` is always one): never scored
     # alone, never features. A file without provenance holding all of them is of this realism.
     label_columns: frozenset[str] = frozenset()
+    # Label data only some of the realism's datasets carry (columns a later version added, such
+    # as ``fraud_campaign_id``): never scored alone, never features, where present; not needed
+    # to recognise the realism.
+    optional_label_columns: frozenset[str] = frozenset()
     uses_catalogs: bool | None = None  # rows drawn from shared catalog files; None: unknown
     # Per difficulty level, the history model's target band (empty: no difficulty).
     difficulty_bands: Mapping[str, Band] = field(default_factory=dict)
@@ -55,5 +69,7 @@ class ReportProfile:
 
 
 # Data whose realism is unknown (recorded by a later version, or a foreign file whose columns
-# name none): only what holds for every realism.
-GENERIC_PROFILE = ReportProfile(realism=None)
+# name none): only what holds for every realism, and the descriptions any card data gets
+# where its columns allow (the calendar, the published figures).
+DESCRIPTIONS = frozenset({"calendar", "published_figures"})
+GENERIC_PROFILE = ReportProfile(realism=None, sections=DESCRIPTIONS)

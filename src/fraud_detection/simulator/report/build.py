@@ -2,10 +2,11 @@
 
 In order: the inputs (``inputs.read``: the dataset, its provenance and report profile, the
 config to check against, its catalogs); whole-dataset work (overview, schema, fidelity,
-catalog consistency, plot data); the measurements on the one split (``analysis.run``: each
-column alone, which the leakage check and the band's guard read, and the practitioner's
-model); the sections the realism's profile adds (typologies and label latency); then the
-verdicts, the figures and the page.
+catalog consistency, plot data); the sections the realism's profile adds over the whole
+dataset (calendar, published figures, lifecycles, campaigns); the measurements on the one
+split (``analysis.run``: each column alone, which the leakage check and the band's guard read,
+and the practitioner's model with its drift curve, graph feature and, as the profile asks, the
+classic baseline); typologies and label latency; then the verdicts, the figures and the page.
 """
 
 from __future__ import annotations
@@ -15,13 +16,18 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..config import GeneratorConfig
+from .analysis.calendar import calendar
+from .analysis.campaigns import campaign_sizes, linked_groups
 from .analysis.labels import label_latency, recall_plot, typologies
+from .analysis.lifecycles import lifecycles
 from .analysis.model import observed_labels
 from .analysis.overview import overview
+from .analysis.published import published_figures
 from .analysis.run import analyse
 from .analysis.split import DEFAULT_MAX_MODEL_ROWS, DEFAULT_SEED
 from .checks.catalog import catalog_section
@@ -39,7 +45,9 @@ from .values import jsonable
 
 log = logging.getLogger("fraud_detection.simulator.report")
 
-REPORT_VERSION = 4
+# 5: calendar, published_figures, lifecycles, campaigns; model.drift, model.classic,
+# model.graph_feature and the classic model; verdict.published_figures (issues 17-19, 23).
+REPORT_VERSION = 5
 T = TypeVar("T")
 
 
@@ -108,7 +116,8 @@ def _analysis_sections(
 ) -> dict[str, Any]:
     """Return the leakage section and the baseline model's sections, on the one split."""
     sample = (rows, settings.max_model_rows, settings.seed)
-    done = analyse(inputs.data, inputs.label_columns, sample, timer.run)
+    sections = inputs.profile.sections
+    done = analyse(inputs.data, inputs.label_columns, sample, timer.run, sections)
     labels = [c for c in inputs.label_columns if inputs.data.has(c)]
     return {
         "leakage": leakage(done.scores, done.model["split"], labels),
@@ -132,6 +141,33 @@ def _label_sections(timer: _Timer, inputs: Inputs, model: dict[str, Any]) -> dic
     return {"typologies": types, "label_latency": latency, "label_plots": plots}
 
 
+def _profile_sections(timer: _Timer, inputs: Inputs, ov: dict[str, Any]) -> dict[str, Any]:
+    """Return the sections the realism's profile adds (None where it has not that section):
+    ``calendar``, ``published_figures``, ``lifecycles`` and ``campaigns``, and their figures
+    (``profile_plots``)."""
+    data, catalogs, wanted = inputs.data, inputs.catalogs, inputs.profile.sections
+    first, last = (datetime.fromisoformat(ov[k]) for k in ("start", "end"))
+    out: dict[str, Any] = dict.fromkeys(("calendar", "published_figures", "lifecycles"))
+    out |= {"campaigns": None, "profile_plots": []}
+    if "calendar" in wanted:
+        span = (first.date(), last.date())
+        out["calendar"], figures = timer.run("calendar", lambda: calendar(data, catalogs, span))
+        out["profile_plots"] += figures
+    if "published_figures" in wanted:
+        out["published_figures"] = timer.run(
+            "published figures", lambda: published_figures(data, catalogs)
+        )
+    if "lifecycles" in wanted:
+        span = (first, last)
+        out["lifecycles"] = timer.run("lifecycles", lambda: lifecycles(data, catalogs, span))
+    if "campaigns" in wanted:
+        sizes, figure = timer.run("campaign sizes", lambda: campaign_sizes(data))
+        groups = timer.run("linked groups", lambda: linked_groups(data))
+        out["campaigns"] = {"sizes": sizes, "linked_groups": groups}
+        out["profile_plots"].append(figure)
+    return out
+
+
 def build_report(
     dataset: str | Path,
     catalog_dir: Path | None = None,
@@ -146,6 +182,8 @@ def build_report(
     if ov["rows"] == 0:
         raise ReportInputError(f"{inputs.dataset.path}: dataset has no rows")
     sections, plots = _dataset_sections(timer, inputs, ov)
+    more = _profile_sections(timer, inputs, ov)
+    plots += more.pop("profile_plots")
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "settings": {"max_model_rows": settings.max_model_rows, "seed": settings.seed},
@@ -155,6 +193,7 @@ def build_report(
         "schema_check": schema_check(inputs.dataset.schema, inputs.profile),
         "unusable_columns": list(inputs.data.unusable),
         **sections,
+        **more,
         **_analysis_sections(timer, inputs, ov["rows"], settings),
     }
     labels = _label_sections(timer, inputs, report["model"])

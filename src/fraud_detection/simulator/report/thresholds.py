@@ -27,3 +27,9 @@ LIFT_WORDS: tuple[tuple[float, str], ...] = (
     (50.0, "realistic signal"),
     (math.inf, "strong signal"),
 )
+# A loss of ROC AUC from the first scored test week to the last worth pointing at (drift).
+DRIFT_DROP = 0.03
+# The practitioner's baseline beating the classic one by less than GAP_LITTLE ROC AUC: the
+# classic families carry nearly all the signal; by more than GAP_MOST: most of it sits in what
+# they lack.
+CLASSIC_GAP_LITTLE, CLASSIC_GAP_MOST = 0.03, 0.10

@@ -11,6 +11,7 @@ from fraud_detection.simulator.report.page.verdict import (
     band_verdict,
     leak_verdict,
     lift_word,
+    published_verdict,
     signal_verdict,
 )
 
@@ -98,3 +99,23 @@ def test_leak_verdict_names_the_leaking_column_or_the_strongest() -> None:
     assert legit.level == "leak"  # predicting legit gives the label away as well
     clean = leak_verdict(_leakage(("amount", 0.64), ("ip_address", 0.648)))
     assert clean.level == "no leak" and "ip_address (ROC AUC 0.648)" in clean.sentence
+
+
+def _figure(value: float | None, status: str, unit: str = "ratio") -> dict[str, Any]:
+    low, high = (0.7, 0.9) if unit == "share" else (3.0, None)
+    return {"label": "x", "short": "online / in-store fraud rate by value", "value": value,
+            "low": low, "high": high, "unit": unit, "status": status, "detail": "why"}  # fmt: skip
+
+
+def test_the_published_figures_verdict() -> None:
+    inside = published_verdict({"figures": [_figure(0.8, "in band", "share"),
+                                            _figure(None, "not measured")]})  # fmt: skip
+    assert (inside.level, inside.tone) == ("in line", "good")
+    assert inside.sentence.startswith("Online / in-store fraud rate by value 80.0% (band 70–90%)")
+    assert "1 not measured" in inside.sentence
+    off = published_verdict({"figures": [_figure(1.4, "out of band"), _figure(4.0, "in band")]})
+    assert (off.level, off.tone) == ("1 of 2 outside", "warn")
+    assert "1.4x (band at least 3x)" in off.sentence
+    none = published_verdict({"figures": [_figure(None, "not measured")]})
+    assert (none.level, none.tone) == ("not measured", "info") and "why" in none.sentence
+    assert published_verdict(None).level == "not measured"

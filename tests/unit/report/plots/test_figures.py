@@ -35,6 +35,19 @@ ENTRIES: dict[str, dict[str, Any]] = {
     "leakage": {"warn_separation": 0.9, "columns": [
         {"column": "amount", "auc": 0.64, "warning": False},
         {"column": "flag", "auc": 1.0, "warning": True}]},
+    "calendar": {"days": ["2025-01-03", "2025-01-04", "2025-01-05", "2025-01-06"],
+                 "legit": [900, 700, 600, 950], "frauds": [5, 4, 3, 6], "local": True,
+                 "countries": ["US", "DE"],
+                 "holidays": [{"date": "2025-01-06", "country": "DE", "name": "Epiphany"}]},
+    "heatmap": {"weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+                "hours": HOURS, "rows": [[10] * 24] * 7, "frauds": [[1] * 24] * 7,
+                "local": True},
+    "drift": {"weeks": [
+        {"week": 1, "roc_auc": 0.9, "ap_lift": 30.0, "frauds": 400},
+        {"week": 2, "roc_auc": 0.85, "ap_lift": 25.0, "frauds": 380},
+        {"week": 3, "roc_auc": None, "ap_lift": None, "frauds": 7}]},
+    "campaigns": {"type": ["card_testing", "card_testing", "rogue_merchant"],
+                  "cards": [150, 30, 12], "rows": [180, 40, 60]},
 }  # fmt: skip
 
 
@@ -50,6 +63,16 @@ def test_no_text_is_smaller_than_11_px(kind: str) -> None:
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
     assert sizes and min(sizes) >= MIN_FONT_PT
     assert MIN_FONT_PT * DISPLAY_DPI / 72 >= 11.0  # points at the display size, in CSS px
+
+
+def test_the_calendar_shades_weekends_and_marks_holidays() -> None:
+    fig = figure(_entry("calendar"))
+    assert fig is not None
+    top = fig.axes[0]
+    shaded = [p for p in top.patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert len(shaded) == 2  # Saturday 4 and Sunday 5 January
+    labels = top.get_legend_handles_labels()[1]
+    assert labels == ["legitimate", "US holiday", "DE holiday"]
 
 
 def test_daily_volume_axes_start_at_zero() -> None:

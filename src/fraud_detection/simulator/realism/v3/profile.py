@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ..profile import ReportProfile
+from ..profile import SECTIONS, ReportProfile
 from .fraud.latency import MAX_DELAY_DAYS
 from .fraud.presets import MIXES
 
@@ -26,10 +26,9 @@ DIFFICULTY_BANDS = MappingProxyType(
 V3_PROFILE = ReportProfile(
     realism="v3",
     fidelity="behaviour",
-    sections=frozenset({"typologies"}),
-    label_columns=frozenset(
-        {"fraud_type", "fraud_episode_id", "fraud_campaign_id", "reported_time"}
-    ),
+    sections=frozenset(SECTIONS),  # every section
+    label_columns=frozenset({"fraud_type", "fraud_episode_id", "reported_time"}),
+    optional_label_columns=frozenset({"fraud_campaign_id"}),  # issue 19's campaigns
     uses_catalogs=True,
     difficulty_bands=DIFFICULTY_BANDS,
     typology_mixes=MIXES,

@@ -5,7 +5,8 @@ Trained on the training window with the labels known when the model goes live (s
 and its lift over the base rate, recall at 1% and 5% false-positive rate, per typology recall
 at 5% FPR; and, when some training labels were not yet known, the same model trained on the
 truth (``label_fraud``) for comparison. Training uses every fraud and a seeded sample of
-legitimate rows (weighted back), so the fit takes seconds at any size.
+legitimate rows (weighted back), so the fit takes seconds at any size. Profiles may add two
+fits: the classic features (``classic``) and the history model without its graph feature.
 
 Categorical columns are codes ranked by training frequency (ties by value; top 250), used as
 ordered numbers. The trees run on one OpenMP thread: the same numbers on any machine, and no
@@ -14,6 +15,9 @@ threads spinning against other work on a busy one (see docs/decisions.md).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -21,9 +25,14 @@ import polars as pl
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from ..inputs.columns import TYPE
+from ..inputs.columns import TIME, TYPE
 from ..values import wilson
+from . import drift
+from .classic import CLASSIC
+from .classic import summary as classic_summary
 from .features import HISTORY, RAW_CATEGORICAL, RAW_NUMERIC
+from .graph import GRAPH_FEATURE
+from .graph import WINDOW as GRAPH_WINDOW
 from .metrics import metrics, threshold_at
 from .split import Masks
 
@@ -132,30 +141,99 @@ def feature_names(frame: pl.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def _models(
-    train: pl.DataFrame, test: pl.DataFrame, masks: Masks, seed: int
-) -> dict[str, np.ndarray]:
-    """Return the test scores of raw, raw+history (observed labels) and, when some training
-    labels were unknown at go-live, raw+history on the truth."""
-    cats = categories(train)
+# Models fitted only for a comparison: reported in their own sections, not in ``models``.
+ABLATION = "raw_history_without_graph"
+EXTRAS = frozenset({"classic_baseline", "campaigns"})  # profile sections that add a fit
+
+
+def _fits(
+    train: pl.DataFrame, masks: Masks, extras: frozenset[str]
+) -> list[tuple[str, list[str], np.ndarray]]:
+    """Return (model, columns, training labels) of each fit: raw and raw+history on the labels
+    known at go-live; raw+history on the truth when some were unknown; the classic features
+    (``classic_baseline`` in ``extras``); raw+history without the graph feature
+    (``campaigns``)."""
     names = feature_names(train)
+    history = names["raw"] + names["history"]
     y_obs, y_true = masks.observed[masks.train], masks.truth[masks.train]
-    fits = [("raw", names["raw"], y_obs), ("raw_history", names["raw"] + names["history"], y_obs)]
+    fits = [("raw", names["raw"], y_obs), ("raw_history", history, y_obs)]
     if not np.array_equal(y_obs, y_true):
-        fits.append(("raw_history_truth", names["raw"] + names["history"], y_true))
+        fits.append(("raw_history_truth", history, y_true))
+    if "campaigns" in extras and GRAPH_FEATURE in history:
+        fits.append((ABLATION, [c for c in history if c != GRAPH_FEATURE], y_obs))
+    classic = [c for c in CLASSIC if c in train.columns]
+    computed = bool({"card_count_30d", "merchant_delayed_count_30d"} & set(classic))
+    if "classic_baseline" in extras and computed:  # ``features(..., classic=True)`` ran
+        fits.append(("classic", classic, y_obs))
+    return fits
+
+
+def _models(
+    train: pl.DataFrame, test: pl.DataFrame, masks: Masks, seed: int, extras: frozenset[str]
+) -> dict[str, np.ndarray]:
+    """Return the test scores of every fit of ``_fits`` (the classic model without the raw
+    categories: the handbook's features are numbers).
+
+    The fits run side by side, one per core: each is one OpenMP thread and its own seeded
+    model, so the scores are those of fitting them one after another (the trees release the
+    GIL while they build), and no thread spins waiting for another (see the module doc).
+    """
+    cats = categories(train)
+
+    def one(fit: tuple[str, list[str], np.ndarray]) -> np.ndarray:
+        name, cols, y = fit
+        used = {} if name == "classic" else cats
+        return fit_score(matrix(train, cols, used), y, matrix(test, cols, used), seed)
+
+    fits = _fits(train, masks, extras)
+    workers = max(1, min(len(fits), os.cpu_count() or 1))
+    limit = threadpool_limits(limits=OPENMP_THREADS, user_api="openmp")
+    with limit, ThreadPoolExecutor(max_workers=workers) as pool:
+        scores = list(pool.map(one, fits))
+    return {name: s for (name, _, _), s in zip(fits, scores, strict=True)}
+
+
+def _comparisons(
+    out: dict[str, Any], sides: tuple[pl.DataFrame, pl.DataFrame], y_test: np.ndarray,
+    scores: dict[str, np.ndarray], window: tuple[datetime, datetime],
+) -> None:  # fmt: skip
+    """Add to ``out`` the drift curve, the graph feature's gain and the classic baseline."""
+    train, test = sides
+    out["drift"] = drift.by_week(test[TIME], y_test, scores["raw_history"], *window)
+    ablation = scores.get(ABLATION)
+    if ablation is not None:
+        out["graph_feature"] = graph_gain(out["models"]["raw_history"], metrics(y_test, ablation))
+    if "classic" in out["models"]:
+        out["classic"] = classic_summary(train, test, y_test, out["models"])
+
+
+def graph_gain(with_it: dict[str, Any], without: dict[str, Any]) -> dict[str, Any]:
+    """Return report.json's ``model.graph_feature``: the history model with and without it."""
+    keys = ("roc_auc", "average_precision", "ap_lift", "recall_at_5pct_fpr")
     return {
-        name: fit_score(matrix(train, cols, cats), y, matrix(test, cols, cats), seed)
-        for name, cols, y in fits
+        "feature": GRAPH_FEATURE,
+        "window_days": GRAPH_WINDOW.days,
+        "with": {k: with_it[k] for k in keys},
+        "without": {k: without[k] for k in keys},
+        "roc_auc_gain": with_it["roc_auc"] - without["roc_auc"],
+        "average_precision_gain": with_it["average_precision"] - without["average_precision"],
     }
 
 
 def evaluate(
-    frame: pl.DataFrame, masks: Masks, seed: int = SEED, curves: bool = False
+    frame: pl.DataFrame,
+    masks: Masks,
+    seed: int = SEED,
+    curves: bool = False,
+    extras: frozenset[str] = frozenset(),
+    window: tuple[datetime, datetime] | None = None,
 ) -> dict[str, Any]:
     """Return the baseline's metrics: raw vs raw+history (observed labels), history on the
     truth, and per typology recall (when ``frame`` has ``fraud_type``); ``frame`` has the
     history and raw features (``features.history`` and ``with_raw``). ``curves`` adds ROC and
-    PR curves."""
+    PR curves. Also the history model's ROC AUC by test week from go-live to the end
+    (``window``; default: the test rows' first and last times), and with ``extras`` (profile
+    sections): the classic baseline and the graph feature's gain."""
     y_obs, y_test = masks.observed[masks.train], masks.truth[masks.test]
     out: dict[str, Any] = {
         "train_rows": int(masks.train.sum()), "test_rows": int(y_test.size),
@@ -167,9 +245,13 @@ def evaluate(
     if out["skipped"]:
         return out
     train, test = frame.filter(pl.Series(masks.train)), frame.filter(pl.Series(masks.test))
-    scores = _models(train, test, masks, seed)
-    out["models"] = {name: metrics(y_test, s, curves) for name, s in scores.items()}
+    scores = _models(train, test, masks, seed, extras & EXTRAS)
+    out["models"] = {
+        name: metrics(y_test, s, curves) for name, s in scores.items() if name != ABLATION
+    }
     if TYPE in frame.columns:
         out["typologies"] = per_typology(y_test, scores["raw_history"], test[TYPE])
     out["test_base_rate"] = float(y_test.mean())
+    bounds = window or (test[TIME].min(), test[TIME].max())
+    _comparisons(out, (train, test), y_test, scores, bounds)  # type: ignore[arg-type]
     return out

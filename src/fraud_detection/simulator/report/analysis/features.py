@@ -13,6 +13,10 @@ and shared ones (``shared_history``: devices, IPs and merchants, which need ever
 rows). ``history`` computes both. Computing the shared ones over all rows and then a card's
 own over a sample of whole cards gives every sampled row exactly the values it has in the
 full computation (see ``analysis.model``).
+
+The shared ones include the graph feature (``graph``: other cards on the row's device or IP in
+the last 7 days). With ``classic``, the frame also gets the Fraud Detection Handbook's features
+(``classic``): the card's 30-day window and mean amounts, the merchant's delayed windows.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from ..inputs.columns import CARD, DEVICE, IP, LABEL, MERCHANT, REPORTED, TIME, TYPE
+from ..inputs.columns import CARD, DEVICE, IP, LABEL, MERCHANT, OFFSET, REPORTED, TIME, TYPE
+from .classic import CARD_WINDOWS, calendar_flags, card_means, merchant_delayed
+from .graph import GRAPH_FEATURE, other_cards
 from .split import GAP, known_at
 
 SMOOTHING = 20.0
@@ -62,7 +68,7 @@ def _is_new(*keys: str) -> pl.Expr:
     return new & pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
 
 
-def _card_exprs(columns: set[str]) -> list[pl.Expr]:
+def _card_exprs(columns: set[str], classic: bool = False) -> list[pl.Expr]:
     """Return the card's own features whose columns are present (see the module doc)."""
     first = pl.int_range(pl.len())
     t_ns = pl.col(TIME).dt.epoch("ns")
@@ -82,15 +88,19 @@ def _card_exprs(columns: set[str]) -> list[pl.Expr]:
     for needs, make in optional:
         if set(needs) <= columns:
             exprs += make()
-    return exprs + _windows(CARD, "card", amounts="amount" in columns)
+    windows = WINDOWS | CARD_WINDOWS if classic else WINDOWS
+    return exprs + _windows(CARD, "card", amounts="amount" in columns, windows=windows)
 
 
-def card_history(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return ``frame`` (sorted by time) with the card's own features added."""
+def card_history(frame: pl.DataFrame, classic: bool = False) -> pl.DataFrame:
+    """Return ``frame`` (sorted by time) with the card's own features added (``classic``: and
+    the classic baseline's)."""
     frame = _keyed(frame).sort(TIME, maintain_order=True)
     if CARD not in frame.columns:
         return frame
-    out = frame.with_columns(_card_exprs(set(frame.columns)))
+    out = frame.with_columns(_card_exprs(set(frame.columns), classic))
+    if classic:
+        out = card_means(out)
     derived = []
     if "card_merchant_rows_before" in out.columns:
         derived.append((pl.col("card_merchant_rows_before") == 0).alias("new_merchant"))
@@ -100,29 +110,35 @@ def card_history(frame: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(derived)
 
 
-def shared_history(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return ``frame`` (sorted by time) with the device, IP and merchant features added."""
+def shared_history(frame: pl.DataFrame, classic: bool = False) -> pl.DataFrame:
+    """Return ``frame`` (sorted by time) with the device, IP and merchant features added
+    (``classic``: and the classic baseline's delayed merchant windows)."""
     frame = _keyed(frame).sort(TIME, maintain_order=True)
     exprs = [
         _distinct_before(key).alias(name)
         for key, name in ((DEVICE, "cards_per_device"), (IP, "cards_per_ip"))
         if key in frame.columns and CARD in frame.columns
     ]
+    if CARD in frame.columns and {DEVICE, IP} & set(frame.columns):
+        exprs.append(pl.lit(other_cards(frame)).alias(GRAPH_FEATURE))
     if MERCHANT not in frame.columns:
         return frame.with_columns(exprs)
     out = frame.with_columns(*exprs, *_windows(MERCHANT, "merchant", amounts=False))
-    return out.with_columns(merchant_risk=_delayed_merchant_rate(out))
+    out = out.with_columns(merchant_risk=_delayed_merchant_rate(out))
+    return merchant_delayed(out) if classic else out
 
 
-def history(frame: pl.DataFrame) -> pl.DataFrame:
+def history(frame: pl.DataFrame, classic: bool = False) -> pl.DataFrame:
     """Return ``frame`` (sorted by time) with every history feature added."""
-    return card_history(shared_history(frame))
+    return card_history(shared_history(frame, classic), classic)
 
 
-def _windows(key: str, prefix: str, amounts: bool) -> list[pl.Expr]:
+def _windows(
+    key: str, prefix: str, amounts: bool, windows: dict[str, str] = WINDOWS
+) -> list[pl.Expr]:
     """Counts (and amount sums) of ``key``'s earlier rows within each window."""
     exprs = []
-    for name, period in WINDOWS.items():
+    for name, period in windows.items():
         one = pl.col(TIME).is_not_null().cast(pl.Int32).rolling_sum_by(TIME, period, closed="left")
         exprs.append(one.over(key).fill_null(0).alias(f"{prefix}_count_{name}"))
         if amounts:
@@ -188,18 +204,25 @@ HISTORY = (
     "new_merchant", "new_device", "new_ip", "new_country", "since_last_s", "km_from_last",
     "hour_vs_card", "card_rows_before",
     "card_device_rows_before", "card_merchant_rows_before", "amount_vs_card",
-    "cards_per_device", "cards_per_ip", "merchant_risk",
+    "cards_per_device", "cards_per_ip", GRAPH_FEATURE, "merchant_risk",
     *(f"card_{k}_{w}" for w in WINDOWS for k in ("count", "amount")),
     *(f"merchant_count_{w}" for w in WINDOWS),
 )  # fmt: skip
 
 
+def local_time() -> pl.Expr:
+    """Return the local time at the point of sale: ``event_time`` + ``local_time_offset``."""
+    return pl.col(TIME) + pl.duration(minutes=pl.col(OFFSET).cast(pl.Int64).fill_null(0))
+
+
 def with_raw(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return ``frame`` with the derived raw features: log amount, UTC and local hour."""
+    """Return ``frame`` with the derived raw features: log amount, UTC and local hour, and the
+    local weekend and night flags (UTC without ``local_time_offset``)."""
     exprs = [pl.col(TIME).dt.hour().alias("hour_utc")]
     if "amount" in frame.columns:
         exprs.append(pl.col("amount").clip(lower_bound=0).log1p().alias("log_amount"))
-    if "local_time_offset" in frame.columns:
-        local = (pl.col(TIME).dt.hour().cast(pl.Int32) * 60 + pl.col("local_time_offset")) % 1440
+    if OFFSET in frame.columns:
+        local = (pl.col(TIME).dt.hour().cast(pl.Int32) * 60 + pl.col(OFFSET)) % 1440
         exprs.append((local // 60).alias("hour_local"))
+    exprs += calendar_flags(local_time() if OFFSET in frame.columns else pl.col(TIME))
     return frame.with_columns(exprs)

@@ -39,15 +39,18 @@ def load(data: Prepared, columns: Iterable[str], labels: Iterable[str]) -> pl.La
     return data.lf.select(present).with_columns(hashed_keys(present)).with_row_index(ROW)
 
 
-def features(data: Prepared, sample: Sample, labels: Iterable[str]) -> pl.DataFrame:
-    """Return the rows of ``sample`` with every feature (see the module doc)."""
+def features(
+    data: Prepared, sample: Sample, labels: Iterable[str], classic: bool = False
+) -> pl.DataFrame:
+    """Return the rows of ``sample`` with every feature (see the module doc; ``classic``: the
+    classic baseline's too)."""
     if sample.cards is None:
-        return with_raw(history(load(data, COLUMNS, labels).collect())).drop(ROW)
-    shared = shared_history(load(data, SHARED_COLUMNS, labels).collect())
+        return with_raw(history(load(data, COLUMNS, labels).collect(), classic)).drop(ROW)
+    shared = shared_history(load(data, SHARED_COLUMNS, labels).collect(), classic)
     kept = sample.of(shared.lazy()).collect()
     rest = sample.of(load(data, COLUMNS, labels)).drop(SHARED_COLUMNS, strict=False).collect()
     joined = kept.join(rest, on=ROW, how="left", maintain_order="left")
-    return with_raw(card_history(joined)).drop(ROW)
+    return with_raw(card_history(joined, classic)).drop(ROW)
 
 
 def sample_info(data: Prepared, sample: Sample, rows_used: int) -> dict[str, Any]:
@@ -61,14 +64,19 @@ def sample_info(data: Prepared, sample: Sample, rows_used: int) -> dict[str, Any
 
 
 def baseline_model(
-    data: Prepared, split: Split, sample: Sample, labels: Iterable[str]
+    data: Prepared,
+    split: Split,
+    sample: Sample,
+    labels: Iterable[str],
+    sections: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Return the model section on ``split`` and ``sample``: the split's rows and labels, the
-    sample, the features, every model's metrics and the typology recalls (see
+    sample, the features, every model's metrics, the typology recalls, the drift curve and,
+    as the profile's ``sections`` ask, the classic baseline and the graph feature's gain (see
     ``baseline.evaluate``); ``labels``: the label columns of the dataset's realism."""
-    frame = features(data, sample, labels)
+    frame = features(data, sample, labels, classic="classic_baseline" in sections)
     masks = split.masks(frame)
-    result = evaluate(frame, masks, curves=True)
+    result = evaluate(frame, masks, curves=True, extras=sections, window=(split.live, split.end))
     return {
         "split": split.summary(masks),
         "sample": sample_info(data, sample, frame.height),
@@ -83,6 +91,9 @@ def baseline_model(
         "skipped": result["skipped"],
         "test_base_rate": result.get("test_base_rate"),
         "typology_recall": result.get("typologies"),
+        "drift": result.get("drift"),
+        "graph_feature": result.get("graph_feature"),
+        "classic": result.get("classic"),
     }
 
 

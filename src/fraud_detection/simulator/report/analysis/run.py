@@ -44,15 +44,19 @@ def analyse(
     labels: frozenset[str],
     sample: tuple[int, int, int],
     run: Callable[[str, Callable[[], Any]], Any] = _call,
+    sections: frozenset[str] = frozenset(),
 ) -> Analysis:
     """Return the analysis of ``data`` (``labels``: the label columns of its realism, never
-    scored or used as features; ``sample``: its rows, the row cap and the sample's seed).
+    scored or used as features; ``sample``: its rows, the row cap and the sample's seed;
+    ``sections``: its profile's, which add the classic baseline and the graph feature's gain).
     ``run(name, stage)`` runs each stage (the report times them)."""
     rows, max_rows, seed = sample
     reported = REPORTED in labels and data.has(REPORTED)
     split: Split = run("split", lambda: time_split(data.lf, rows, reported))
     chosen: Sample = run("sample", lambda: sample_cards(data, rows, max_rows, seed))
     scores = run("single columns", lambda: column_scores(data, split, chosen, labels))
-    model: dict[str, Any] = run("model", lambda: baseline_model(data, split, chosen, labels))
+    model: dict[str, Any] = run(
+        "model", lambda: baseline_model(data, split, chosen, labels, sections)
+    )
     model["single_columns"] = raw_columns(scores)
     return Analysis(split, chosen, scores, model)

@@ -3,7 +3,8 @@ place of v1/v2's Zipf and share checks (a card's activity and a customer's devic
 behaviour, not configured shares).
 
 Each check states its tolerance:
-- rows and fraud count: exact; label columns set exactly on fraud rows: exact;
+- rows and fraud count: exact; label columns set exactly on fraud rows: exact; with
+  ``fraud_campaign_id`` (issue 19), none on legitimate rows and one typology per campaign;
 - each typology's share of fraud rows vs the config's mix (``fraud.typologies``, else the
   difficulty's preset): max(0.01, 4 binomial sd over the fraud rows), as v1/v2's shares;
 - ``reported_time`` never before its row, and at most 120 days after its episode's first
@@ -29,7 +30,7 @@ import polars as pl
 from ...config import GeneratorConfig
 from ...realism.profiles import ReportProfile
 from ..inputs.catalogs import Catalogs
-from ..inputs.columns import CARD, CUSTOMER, EPISODE, LABEL, REPORTED, TIME, TYPE
+from ..inputs.columns import CAMPAIGN, CARD, CUSTOMER, EPISODE, LABEL, REPORTED, TIME, TYPE
 from ..inputs.config import expected_mix
 from ..inputs.dataset import Prepared
 from ..values import DASH
@@ -69,6 +70,28 @@ def label_checks(data: Prepared) -> list[dict[str, Any]]:
     )
     n = int(_scalar(data, wrong.sum()))
     return [check("labels.columns", label, 0, n, 0, n == 0)]
+
+
+def campaign_checks(data: Prepared) -> list[dict[str, Any]]:
+    """Return, for data with ``fraud_campaign_id`` (none listed without it), the legitimate
+    rows that carry one and the campaigns holding more than one typology."""
+    if not data.has(CAMPAIGN):
+        return []
+    legit = int(_scalar(data, (pl.col(CAMPAIGN).is_not_null() & ~pl.col(LABEL)).sum()))
+    mixed = int(
+        data.lf.filter(pl.col(CAMPAIGN).is_not_null())
+        .group_by(CAMPAIGN)
+        .agg(pl.col(TYPE).n_unique().alias("types"))
+        .select((pl.col("types") > 1).sum())
+        .collect()
+        .item()
+    ) if data.has(TYPE) else 0  # fmt: skip
+    return [
+        check("campaigns.legit", "Legitimate rows with a fraud_campaign_id", 0, legit, 0,
+              legit == 0),
+        check("campaigns.one_type", "Campaigns holding more than one fraud_type", 0, mixed, 0,
+              mixed == 0),
+    ]  # fmt: skip
 
 
 def typology_checks(
@@ -269,6 +292,7 @@ def behaviour_checks(
         dates,
         *ids,
         *label_checks(data),
+        *campaign_checks(data),
         *typology_checks(promise, data, frauds),
         *reported_checks(data, promise[0].max_report_delay_days),
         *owner_checks(data, catalogs),

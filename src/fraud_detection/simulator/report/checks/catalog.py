@@ -1,6 +1,8 @@
 """Catalog consistency: what belongs to a merchant or card matches its catalog row.
 
-Also the fraud rate by merchant-risk and card-risk decile: the labeler draws fraud by risk, so
+Where the catalogs have them, the lifecycle columns (``checks.lifecycles``) and the episodes
+table (``checks.episodes``) are checked against the rows too. Also the fraud rate by
+merchant-risk and card-risk decile: the labeler draws fraud by risk, so
 the rate should rise with the decile.
 """
 
@@ -17,6 +19,8 @@ from ..inputs.dataset import Prepared
 from ..plots.data import plot
 from ..values import share, wilson
 from .common import check
+from .episodes import episode_checks
+from .lifecycles import lifecycle_checks
 
 ATTRIBUTES = {
     "merchant": (MERCHANT, ("mcc_code", "merchant_country")),
@@ -104,6 +108,7 @@ def catalog_check(data: Prepared, catalogs: Catalogs) -> tuple[dict[str, Any], d
     for entity in ATTRIBUTES:
         checks += _attribute_checks(data, catalogs, entity)
         deciles[entity] = _risk_deciles(data, catalogs, entity)
+    checks += lifecycle_checks(data, catalogs) + episode_checks(data, catalogs)
     section = {
         "catalog_dir": str(catalogs.directory),
         "passed": sum(c["status"] == "pass" for c in checks),

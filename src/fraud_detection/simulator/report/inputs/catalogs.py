@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
@@ -24,6 +25,10 @@ from ...storage.layout import CATALOG_FILES
 from ..errors import ReportInputError
 
 NO_DIRECTORY = "no catalog directory found (--catalog)"
+# Catalog tables some datasets have beyond the three: read when present, never required (so
+# older catalog directories still qualify). Issue 19's generator writes the episodes table;
+# its name belongs in storage.layout beside CATALOG_FILES once it does.
+OPTIONAL_FILES = MappingProxyType({"episodes": "episodes.parquet"})
 _SEARCH_DEPTH = 5
 _HASH_BLOCK = 1 << 20
 
@@ -39,17 +44,23 @@ class Catalogs:
 
     def table(self, name: str, columns: Sequence[str]) -> pl.LazyFrame | str:
         """Return ``columns`` of catalog table ``name`` (``customers``, ``merchants``,
-        ``cards``) lazily, or why they cannot be read (skipped, or a column missing)."""
+        ``cards``, or an optional one such as ``episodes``) lazily, or why they cannot be read
+        (skipped, the table absent, or a column missing)."""
         if self.skipped is not None or self.directory is None:
             return self.skipped or NO_DIRECTORY
-        missing = [c for c in columns if c not in self.schemas[name]]
+        file = CATALOG_FILES.get(name) or OPTIONAL_FILES[name]
+        schema = self.schemas.get(name)
+        if schema is None:
+            return f"no readable {file} beside the catalogs"
+        missing = [c for c in columns if c not in schema]
         if missing:
-            return f"{CATALOG_FILES[name]} has no {', '.join(missing)}"
-        return pl.scan_parquet(self.directory / CATALOG_FILES[name]).select(columns)
+            return f"{file} has no {', '.join(missing)}"
+        return pl.scan_parquet(self.directory / file).select(columns)
 
     def columns(self, name: str) -> tuple[str, ...]:
-        """Return the columns of catalog table ``name`` (none when not usable)."""
-        return tuple(self.schemas[name].names()) if self.skipped is None else ()
+        """Return the columns of catalog table ``name`` (none when not usable or absent)."""
+        schema = self.schemas.get(name)
+        return tuple(schema.names()) if self.skipped is None and schema is not None else ()
 
 
 NONE = Catalogs(None, {"status": "none", "files": {}}, NO_DIRECTORY)
@@ -76,7 +87,8 @@ def check_catalog_dir(path: Path) -> Path:
 
 
 def read_schemas(directory: Path) -> tuple[dict[str, pl.Schema], str | None]:
-    """Return (each catalog table's schema, None) or ({}, why one is not readable)."""
+    """Return (each catalog table's schema, None) or ({}, why one is not readable); an
+    optional table is there when present and readable."""
     schemas = {}
     for name, file in CATALOG_FILES.items():
         path = directory / file
@@ -85,6 +97,12 @@ def read_schemas(directory: Path) -> tuple[dict[str, pl.Schema], str | None]:
         except (pl.exceptions.PolarsError, OSError) as exc:
             text = str(exc).strip().splitlines()
             return {}, f"{path}: not a readable catalog ({text[0] if text else type(exc).__name__})"
+    for name, file in OPTIONAL_FILES.items():
+        if (directory / file).is_file():
+            try:
+                schemas[name] = pl.scan_parquet(directory / file).collect_schema()
+            except (pl.exceptions.PolarsError, OSError):
+                continue  # its checks say the table is not readable
     return schemas, None
 
 

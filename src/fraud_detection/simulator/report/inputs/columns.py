@@ -10,8 +10,11 @@ from __future__ import annotations
 LABEL = "label_fraud"
 TIME = "event_time"
 REPORTED, TYPE, EPISODE = "reported_time", "fraud_type", "fraud_episode_id"
+CAMPAIGN = "fraud_campaign_id"  # label data too, where a dataset has it (issue 19)
 CUSTOMER, CARD, MERCHANT = "customer_id", "card_id", "merchant_id"
 DEVICE, IP = "device_id", "ip_address"
+OFFSET = "local_time_offset"  # minutes from UTC at the point of sale
+HOME = "home_country"  # of a customer, in customers.parquet
 # Identifiers: their values name an entity or a row, their numeric order means nothing.
 ID_COLUMNS = frozenset(
     {"transaction_id", CUSTOMER, CARD, MERCHANT, "pan_hash", DEVICE, IP}

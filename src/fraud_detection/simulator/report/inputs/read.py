@@ -38,7 +38,8 @@ class Inputs:
     @property
     def label_columns(self) -> frozenset[str]:
         """Return the columns that are the label or facts about it (never scored or used)."""
-        return frozenset({LABEL, *self.profile.label_columns})
+        profile = self.profile
+        return frozenset({LABEL, *profile.label_columns, *profile.optional_label_columns})
 
     @property
     def expected_mix(self) -> dict[str, float] | None:

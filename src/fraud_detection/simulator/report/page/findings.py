@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..thresholds import HISTORY_SIGNAL, ID_SIGNAL, LEAK_SEPARATION
-from .text import pct, sig
+from ..thresholds import DRIFT_DROP, HISTORY_SIGNAL, ID_SIGNAL, LEAK_SEPARATION
+from .text import band_text, figure_value, pct, sig
 
 
 def problems(report: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -71,6 +71,7 @@ def next_steps(report: Mapping[str, Any], found: list[dict[str, Any]]) -> list[d
         )  # fmt: skip
     steps += _signal_steps(report)
     steps += _label_steps(report)
+    steps += _time_steps(report)
     bursts = _plot_data(report, "bursts")
     if bursts and bursts.get("share_of_frauds_in_bursts") is not None:
         steps.append(
@@ -133,6 +134,23 @@ def _label_steps(report: Mapping[str, Any]) -> list[dict[str, str]]:
         recall, name = min(scored)
         steps.append({"text": f"Hardest typology for the baseline: {name} (recall "
                       f"{pct(recall)} at 5% FPR).", "anchor": "typologies"})  # fmt: skip
+    return steps
+
+
+def _time_steps(report: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Return the published figures out of their bands and the drift over the test weeks."""
+    steps = []
+    figures = (report.get("published_figures") or {}).get("figures") or []
+    off = [f for f in figures if f["status"] == "out of band"]
+    if off:
+        names = "; ".join(f"{f['short']} {figure_value(f)} (band {band_text(f)})" for f in off)
+        steps.append({"text": f"Published figures out of their bands: {names}.",
+                      "anchor": "published"})  # fmt: skip
+    drift = report["model"].get("drift") or {}
+    change = drift.get("roc_auc_change")
+    if change is not None and change <= -DRIFT_DROP:
+        steps.append({"text": f"The model loses {-change:.3f} ROC AUC from the first test week "
+                      "to the last: fraud drifts after go-live.", "anchor": "model"})  # fmt: skip
     return steps
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from .calendar import calendar_section, published_section
+from .campaigns import campaigns_section, lifecycles_section
 from .markup import Page, badge, tally
 from .sections import (
     about_section,
@@ -64,9 +66,14 @@ def _schema_status(page: Page) -> tuple[str, str]:
 
 SECTIONS: list[Section] = [
     Section("plots", "What the data looks like", plots_section),
+    Section("calendar", "Calendar: days, weekends, holidays and local hours", calendar_section),
+    Section("published", "Published fraud figures", published_section,
+            _verdict_status("published_figures")),
     Section("model", "Baseline model: how strong is the signal", model_section,
             _verdict_status("signal")),
     Section("typologies", "Fraud typologies and label latency", typologies_section),
+    Section("campaigns", "Campaigns and shared devices and IPs", campaigns_section),
+    Section("lifecycles", "Card and customer lifecycles", lifecycles_section),
     Section("leakage", "Leakage check: does one column give the label away", leakage_section,
             _verdict_status("leakage")),
     Section("fidelity", "Fidelity to the config", fidelity_section, _checks_status("fidelity")),
@@ -85,7 +92,7 @@ h1{font-size:1.55rem;margin:.4rem 0 .3rem;overflow-wrap:anywhere}
 h2{font-size:1.2rem;border-bottom:2px solid #e3e3e3;padding-bottom:.2rem;margin:2rem 0 .6rem}
 header h2{font-size:1.05rem;border:0;margin:1rem 0 .4rem}
 .lede{font-size:1.02rem;margin:.2rem 0 1rem}
-.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:.7rem}
+.cards{display:grid;grid-template-columns:repeat(5,1fr);gap:.7rem}
 .card{border:1px solid #ddd;border-left-width:6px;border-radius:6px;padding:.55rem .7rem}
 .card .q{font-size:.8rem;color:#555;text-transform:uppercase;letter-spacing:.03em}
 .card .level{font-size:1.15rem;font-weight:700;margin:.15rem 0}

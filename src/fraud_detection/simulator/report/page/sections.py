@@ -11,6 +11,8 @@ from html import escape
 from typing import Any
 
 from ..thresholds import ID_SIGNAL
+from .campaigns import graph_text
+from .comparisons import classic_block, drift_block
 from .markup import (
     Page,
     checks_table,
@@ -61,6 +63,7 @@ MODEL_NAMES = {
     "raw": "raw columns",
     "raw_history": "raw columns + history",
     "raw_history_truth": "raw columns + history, trained on the truth",
+    "classic": "classic features (Fraud Detection Handbook)",
 }
 
 
@@ -84,8 +87,9 @@ MODEL_INTRO = (
     "and amount sums over 1 hour, 1 day and 7 days, the time since its last payment, the amount "
     "against its own history, the distance from its last payment, the hour against its usual "
     "one, and whether the merchant, device, IP or country is new to it; per device and per IP, "
-    "the distinct cards seen before; per merchant, payments in the last hour, day and week and "
-    "its fraud rate from the labels reported by then. 'raw columns' is the same model without "
+    "the distinct cards seen before, and the other cards seen on the payment's device or IP in "
+    "the last 7 days (the graph feature); per merchant, payments in the last hour, day and week "
+    "and its fraud rate from the labels reported by then. 'raw columns' is the same model without "
     "them. Identifiers are never features (they mean something only through history), nor are "
     "the label columns."
 )
@@ -168,6 +172,9 @@ def model_section(page: Page) -> str:
         + table(headers, _model_rows(model["models"]), numeric=(1, 2, 3, 4, 5))
         + para(_training_note(model), "note")
         + para(_single_text(model))
+        + classic_block(model)
+        + (para(graph_text(model.get("graph_feature"))) if model.get("graph_feature") else "")
+        + drift_block(model)
         + figures(page, "model")
         + details("Features of the models", table(("set", "features"), feature_rows))
         + details(

@@ -7,6 +7,7 @@ Plain text only (no HTML); ``html`` escapes what these return.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -93,3 +94,22 @@ def times(value: float | None) -> str:
 def short_hash(value: str | None, keep: int = 12) -> str:
     """Return the first ``keep`` characters of a hex digest."""
     return DASH if not value else value[:keep]
+
+
+def figure_value(row: Mapping[str, Any]) -> str:
+    """Return a published figure's value as text: a share in %, a ratio as ``3.4x``."""
+    value = row["value"]
+    return pct(value, 3) if row["unit"] == "share" else times(value)
+
+
+def band_text(row: Mapping[str, Any]) -> str:
+    """Return a published figure's band in words: ``70–90%``, ``at least 3x``."""
+    share = row["unit"] == "share"
+
+    def show(v: float) -> str:
+        return f"{100 * v:g}%" if share else f"{v:g}x"
+
+    low, high = row["low"], row["high"]
+    if low is not None and high is not None:
+        return f"{100 * low:g}–{show(high)}" if share else f"{low:g}–{show(high)}"
+    return f"at least {show(low)}" if low is not None else f"at most {show(high)}"

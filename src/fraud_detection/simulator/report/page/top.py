@@ -1,7 +1,7 @@
-"""The top of the page: what this dataset is, the four verdicts, its problems and where to look.
+"""The top of the page: what this dataset is, the five verdicts, its problems and where to look.
 
 A reader who stops here knows whether the data matches its config, how strong and how
-leak-free its signal is, and what to fix first.
+leak-free its signal is, whether it looks like published card fraud, and what to fix first.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ CARDS = (
     ("signal", "How strong is the signal?", "model"),
     ("leakage", "Leak-free?", "leakage"),
     ("catalogs", "Catalogs consistent?", "catalog"),
+    ("published_figures", "Matches published figures?", "published"),
 )
 
 
@@ -77,7 +78,7 @@ def provenance_rows(report: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 
 def verdict_cards(report: Mapping[str, Any]) -> str:
-    """Return the four verdict cards, each linking to the section with the detail."""
+    """Return the verdict cards, each linking to the section with the detail."""
     verdict = report["verdict"]
     cards = []
     for key, question, anchor in CARDS:

@@ -1,5 +1,7 @@
 """Verdicts in words: does the dataset match its config, how strong and how leak-free is its
-signal, are its catalogs the ones it was drawn from, and what are its problems.
+signal, are its catalogs the ones it was drawn from, does it match the published card-fraud
+figures, and what are its problems (a published figure out of its band is not a problem: like
+the signal's band, it describes the data's realism, not a defect of the run).
 
 ``signal_verdict(metrics, difficulty, guards, bands)`` is the seam for realisms with a
 difficulty level (their report profile's bands): with a difficulty it judges the baseline
@@ -24,7 +26,7 @@ from ..thresholds import (
     SINGLE_COLUMN_MAX,
 )
 from .findings import best_model, next_steps, problems
-from .text import number, pct, sig, times
+from .text import band_text, figure_value, number, pct, sig, times
 
 Bands = Mapping[str, Mapping[str, tuple[float, float]]]  # per difficulty: metric -> band
 LIFT_TONES = {
@@ -213,10 +215,28 @@ def catalog_verdict(catalog: Mapping[str, Any] | None, problems: list[dict[str, 
     return Verdict("consistent", "good", f"Every catalog check passes; {same}.")
 
 
+def published_verdict(section: Mapping[str, Any] | None) -> Verdict:
+    """Return whether the dataset's measured published figures sit in their bands."""
+    rows = (section or {}).get("figures") or []
+    measured = [r for r in rows if r["value"] is not None]
+    if not measured:
+        why = "; ".join(r["detail"] for r in rows) or "not computed for this dataset"
+        return Verdict("not measured", "info", f"No published figure could be measured ({why}).")
+    parts = [f"{r['short']} {figure_value(r)} (band {band_text(r)})" for r in measured]
+    skipped = len(rows) - len(measured)
+    tail = f"; {skipped} not measured" if skipped else ""
+    text = "; ".join(parts) + tail + "."
+    sentence = text[0].upper() + text[1:]
+    off = [r for r in measured if r["status"] == "out of band"]
+    if off:
+        return Verdict(f"{len(off)} of {len(measured)} outside", "warn", sentence)
+    return Verdict("in line", "good", sentence)
+
+
 def verdicts(
     report: Mapping[str, Any], difficulty: str | None, profile: ReportProfile
 ) -> dict[str, Any]:
-    """Return report.json's ``verdict``: the four verdicts, the problems and next steps.
+    """Return report.json's ``verdict``: the five verdicts, the problems and next steps.
 
     ``difficulty`` is the config's ``fraud.difficulty`` for a realism with difficulty bands
     (``profile``'s; None: another realism, or not known)."""
@@ -231,6 +251,7 @@ def verdicts(
         "signal": signal.to_dict(),
         "leakage": leak_verdict(report["leakage"]).to_dict(),
         "catalogs": catalog_verdict(report.get("catalog_check"), found).to_dict(),
+        "published_figures": published_verdict(report.get("published_figures")).to_dict(),
         "difficulty": difficulty,
         "problems": found,
         "problem_count": len(found),

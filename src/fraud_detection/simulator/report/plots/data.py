@@ -244,7 +244,9 @@ def bursts(data: Prepared) -> dict[str, Any]:
     total = int(windows["frauds"].sum())
     clustered = int(windows.filter(pl.col("frauds") >= BURST_MIN_FRAUDS)["frauds"].sum())
     ranked = windows.sort(["frauds", "window", MERCHANT], descending=[True, False, False])
-    timeline = windows.filter(pl.col("frauds") >= BURST_MIN_FRAUDS).sort("window")
+    # Sorted by merchant too: windows of one time at several merchants come out of the
+    # group-by in any order, and the same data must give the same report.
+    timeline = windows.filter(pl.col("frauds") >= BURST_MIN_FRAUDS).sort("window", MERCHANT)
     payload = {
         "window_minutes": 30,
         "min_frauds_for_burst": BURST_MIN_FRAUDS,
@@ -299,4 +301,8 @@ def analysis_plots(report: dict[str, Any]) -> list[dict[str, Any]]:
     if models:
         data = {"models": models, "base_rate": report["model"]["test_base_rate"]}
         entries.append(plot("model_curves", "ROC and PR curves", "model", data, section="model"))
+    drift = report["model"].get("drift")
+    if drift and any(w["roc_auc"] is not None for w in drift["weeks"]):
+        title = "Drift: the history model by test week after go-live"
+        entries.append(plot("drift", title, "drift", drift, section="model"))
     return entries

@@ -18,28 +18,24 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-LEGIT, FRAUD = "#4C72B0", "#D1495B"
-MODEL_COLORS = {"raw": "#8C8C8C", "raw_history": "#2A9D8F", "raw_history_truth": "#264653"}
-# One colour per typology (reference.TYPOLOGIES order), black for all fraud together.
-TYPE_COLORS = {
-    "card_testing": "#E76F51", "account_takeover": "#8E44AD", "lost_stolen": "#2A9D8F",
-    "merchant_compromise": "#E9C46A", "rogue_merchant": "#4C72B0", "friendly_fraud": "#8C8C8C",
-    "all fraud": "#000000",
-}  # fmt: skip
-LATENCY_TICKS = {1 / 24: "1 h", 0.25: "6 h", 1.0: "1 d", 7.0: "7 d", 30.0: "30 d", 90.0: "90 d"}
-DISPLAY_DPI = 100
-DPI = 2 * DISPLAY_DPI
-MIN_FONT_PT = 8.0
-TITLE_PT, LABEL_PT, TICK_PT, LEGEND_PT = 10.5, 9.5, 8.5, MIN_FONT_PT
-HALF, WIDE = 5.6, 11.4  # inches: half the page, the whole page
+from .more import MORE_DRAWERS, MORE_SIZES
+from .style import (
+    DISPLAY_DPI,
+    DPI,
+    FRAUD,
+    HALF,
+    LATENCY_TICKS,
+    LEGEND_PT,
+    LEGIT,
+    MIN_FONT_PT,
+    MODEL_COLORS,
+    TICK_PT,
+    TYPE_COLORS,
+    WIDE,
+)
+from .style import style as _style
 
-
-def _style(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=TITLE_PT)
-    ax.set_xlabel(xlabel, fontsize=LABEL_PT)
-    ax.set_ylabel(ylabel, fontsize=LABEL_PT)
-    ax.tick_params(labelsize=TICK_PT)
-    ax.grid(alpha=0.3, linewidth=0.6)
+__all__ = ["DISPLAY_DPI", "DPI", "MIN_FONT_PT", "figure", "png_size", "render"]
 
 
 def _hour_panel(ax: Axes, hours: np.ndarray, counts: dict[str, Any], title: str) -> None:
@@ -299,6 +295,7 @@ DRAWERS: dict[str, Drawer] = {
     "model": draw_model,
     "latency": draw_latency,
     "typology": draw_typology,
+    **MORE_DRAWERS,
 }
 SIZES = {
     "rank_frequency": (WIDE, 3.6),
@@ -307,6 +304,7 @@ SIZES = {
     "risk": (WIDE, 3.4),
     "model": (WIDE, 4.0),
     "latency": (HALF, 3.8),
+    **MORE_SIZES,
 }
 
 

@@ -7,7 +7,7 @@ The baseline is the report's own model section (``report.analysis.run.analyse``:
 practitioner's history features on the report's one split, raw vs raw+history on the labels
 known at go-live, raw+history on the truth, and each raw column alone; with v3's profile also
 the classic Fraud Detection Handbook baseline, amount / the card's 30-day mean alone, and the
-ROC AUC the graph feature adds), so the bench and the report cannot disagree.
+ROC AUC the graph features add), so the bench and the report cannot disagree.
 """
 
 from __future__ import annotations
@@ -98,12 +98,13 @@ def _table(rows: list[dict[str, Any]], total_rows: int) -> str:
         " run; the report's practitioner baseline: history model trained on the labels known"
         " at go-live, scored on the test window's truth). Recall per typology at 5% FPR."
         " Classic: the Fraud Detection Handbook's features with the same model, split and"
-        " labels; amount / 30-day mean: that one feature alone; graph feature: the ROC AUC"
-        " that other_cards_7d adds to the history model.",
+        " labels; amount / 30-day mean: that one feature alone; graph features: the ROC AUC"
+        " the graph family (cards seen before on the device and on the IP, other_cards_7d)"
+        " adds to the history model.",
         "",
         "| level | seed | ROC AUC | AP / base rate | recall @1% FPR | recall @5% FPR"
         " | raw ROC AUC | history adds | classic ROC AUC | amount / 30-day mean"
-        " | graph feature adds | strongest raw column | test frauds | "
+        " | graph features add | strongest raw column | test frauds | "
         + " | ".join(typologies)
         + " |",
         "| --- | "

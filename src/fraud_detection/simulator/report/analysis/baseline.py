@@ -31,7 +31,7 @@ from . import drift
 from .classic import CLASSIC
 from .classic import summary as classic_summary
 from .features import HISTORY, RAW_CATEGORICAL, RAW_NUMERIC
-from .graph import GRAPH_FEATURE
+from .graph import GRAPH_FAMILY, GRAPH_FEATURE
 from .graph import WINDOW as GRAPH_WINDOW
 from .metrics import metrics, threshold_at
 from .split import Masks
@@ -151,8 +151,8 @@ def _fits(
 ) -> list[tuple[str, list[str], np.ndarray]]:
     """Return (model, columns, training labels) of each fit: raw and raw+history on the labels
     known at go-live; raw+history on the truth when some were unknown; the classic features
-    (``classic_baseline`` in ``extras``); raw+history without the graph feature
-    (``campaigns``)."""
+    (``classic_baseline`` in ``extras``); raw+history without the graph family (cards per
+    device and IP, the graph feature: ``campaigns``)."""
     names = feature_names(train)
     history = names["raw"] + names["history"]
     y_obs, y_true = masks.observed[masks.train], masks.truth[masks.train]
@@ -160,7 +160,7 @@ def _fits(
     if not np.array_equal(y_obs, y_true):
         fits.append(("raw_history_truth", history, y_true))
     if "campaigns" in extras and GRAPH_FEATURE in history:
-        fits.append((ABLATION, [c for c in history if c != GRAPH_FEATURE], y_obs))
+        fits.append((ABLATION, [c for c in history if c not in GRAPH_FAMILY], y_obs))
     classic = [c for c in CLASSIC if c in train.columns]
     computed = bool({"card_count_30d", "merchant_delayed_count_30d"} & set(classic))
     if "classic_baseline" in extras and computed:  # ``features(..., classic=True)`` ran
@@ -208,10 +208,12 @@ def _comparisons(
 
 
 def graph_gain(with_it: dict[str, Any], without: dict[str, Any]) -> dict[str, Any]:
-    """Return report.json's ``model.graph_feature``: the history model with and without it."""
+    """Return report.json's ``model.graph_feature``: the history model with and without the
+    graph family (``features``)."""
     keys = ("roc_auc", "average_precision", "ap_lift", "recall_at_5pct_fpr")
     return {
         "feature": GRAPH_FEATURE,
+        "features": list(GRAPH_FAMILY),
         "window_days": GRAPH_WINDOW.days,
         "with": {k: with_it[k] for k in keys},
         "without": {k: without[k] for k in keys},

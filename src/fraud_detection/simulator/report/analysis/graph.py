@@ -23,6 +23,10 @@ from ..inputs.columns import CARD, DEVICE, IP, TIME
 from .intervals import by_group_and_time, covering, dense_codes, runs, seen_before
 
 GRAPH_FEATURE = "other_cards_7d"
+# The graph family of the baseline: every feature that links a payment to other cards through
+# shared infrastructure (the distinct cards seen before on its device and IP, and the graph
+# feature). Their gain is measured together: each alone is largely redundant with the others.
+GRAPH_FAMILY = ("cards_per_device", "cards_per_ip", GRAPH_FEATURE)
 WINDOW = timedelta(days=7)
 NS = 1_000_000_000
 

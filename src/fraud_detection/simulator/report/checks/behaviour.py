@@ -286,7 +286,9 @@ def behaviour_checks(
     ``promise``: the profile (preset mixes, longest report delay) and the config's fraud
     section (None: unknown, the mix is not checked)."""
     rows, frauds = overview["rows"], overview["fraud_count"]
-    counted, dates, ids = common_checks(cfg, data, rows, frauds)
+    cards = catalogs.table("cards", (CARD,))
+    issued = None if isinstance(cards, str) else int(cards.select(pl.len()).collect().item())
+    counted, dates, ids = common_checks(cfg, data, rows, frauds, issued)
     return [
         *counted,
         dates,

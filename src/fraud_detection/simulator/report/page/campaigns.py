@@ -74,13 +74,13 @@ def graph_text(graph: Mapping[str, Any] | None) -> str:
     if not graph:
         return ""
     return (
-        f"The practitioner's baseline has one graph feature, {graph['feature']}: the other "
-        f"cards seen on the payment's device or IP in the {graph['window_days']} days before "
-        f"it. With it the history model reaches ROC AUC {sig(graph['with']['roc_auc'], 4)}, "
-        f"without it {sig(graph['without']['roc_auc'], 4)}: it adds "
-        f"{graph['roc_auc_gain']:+.4f} ROC AUC and {graph['average_precision_gain']:+.4f} "
-        "average precision (same split, same labels; the baseline's all-time cards per "
-        "device and per IP stay in both)."
+        f"The practitioner's baseline has graph features: the distinct cards seen before on "
+        f"the payment's device and on its IP, and {graph['feature']}, the other cards seen on "
+        f"its device or IP in the {graph['window_days']} days before it. With them the history "
+        f"model reaches ROC AUC {sig(graph['with']['roc_auc'], 4)}, without them "
+        f"{sig(graph['without']['roc_auc'], 4)}: they add {graph['roc_auc_gain']:+.4f} ROC AUC "
+        f"and {graph['average_precision_gain']:+.4f} average precision (same split, same "
+        "labels)."
     )
 
 

@@ -2,11 +2,12 @@
 
 Tables ``{namespace}.payments`` (partitioned by ``month(event_time)``, a hidden partition: no
 extra column) and ``{namespace}.customers``, ``merchants``, ``cards`` (v3: ``episodes``), in
-the configured catalog; by default a SQL catalog in a SQLite file, ``{out_dir}/iceberg/catalog.db``, with the
-warehouse beside it. Workers write the transactions' files under the table's ``data/``; the
-driver adds them in one transaction (overwrite: a delete and an append snapshot committed
-together, so no reader sees the table empty). A new table is created by that same
-transaction: a run that fails leaves no table behind (only the namespace).
+the configured catalog; by default a SQL catalog in a SQLite file,
+``{out_dir}/iceberg/catalog.db``, with the warehouse beside it. Workers write the
+transactions' files under the table's ``data/``; the driver adds them in one transaction
+(overwrite: a delete and an append snapshot committed together, so no reader sees the table
+empty). A new table is created by that same transaction: a run that fails leaves no table
+behind (only the namespace).
 """
 
 from __future__ import annotations

@@ -22,19 +22,25 @@ from ....reference import TYPOLOGIES
 # the practitioner's baseline (bench/difficulty.py; docs/decisions.md, "v3"), not taken from
 # the research note's default mix (45% card testing): told straight, card tests are caught
 # almost perfectly (many cards on one device and IP), so that mix made medium too easy.
-# Friendly fraud: 12% at medium and 28% at hard, inside the note's 10-15% and 20-30% (Visa and
-# Mastercard count 21% to "up to 75%" of chargebacks as first-party misuse); none at easy.
+# Friendly fraud: 8% at medium (below the note's 10-15%: at 12% the classic baseline, whose
+# ROC AUC on disputes is 0.5 by design, fell below issue 23's 0.78 on some seeds) and 28% at
+# hard (the note's 20-30%; Visa and Mastercard count 21% to "up to 75%" of chargebacks as
+# first-party misuse); none at easy. Medium leans on stolen cards (most classic signal for the
+# least ranking purity) and hard has fewer card tests and rogue charges (their tiny or
+# under-threshold amounts are raw-column tells): docs/decisions.md, issue 23.
 MIXES = MappingProxyType(
     {
         "easy": (0.20, 0.20, 0.25, 0.27, 0.08, 0.00),
-        "medium": (0.05, 0.18, 0.23, 0.38, 0.04, 0.12),
-        "hard": (0.15, 0.15, 0.14, 0.20, 0.08, 0.28),
+        "medium": (0.05, 0.12, 0.40, 0.31, 0.04, 0.08),
+        "hard": (0.10, 0.15, 0.20, 0.21, 0.06, 0.28),
     }
 )
-# Share of episodes imitating their victim. Medium's 0.9 is above the note's 0.3-0.5: at 0.75
-# the episodes told straight made the top of the ranking too pure (average precision 47-59x
-# the base rate over three seeds, band 16-50x); at 0.9, 36-40x.
-MIMICRY = MappingProxyType({"easy": 0.2, "medium": 0.9, "hard": 0.9})
+# Share of episodes imitating their victim. Medium's 0.95 is above the note's 0.3-0.5: the
+# episodes told straight make the top of the ranking pure (at 0.75 average precision was 47-59x
+# the base rate over three seeds, band 16-50x; at 0.9 with issue 23's classic tells, 55-57x on
+# two seeds); at 0.95, 45-50x. Easy's 0.3: at 0.2 its straight tells (crews' shops, night,
+# magstripe) let raw columns reach ROC AUC 0.91-0.93 and history added 0.04-0.07 (guard 0.08).
+MIMICRY = MappingProxyType({"easy": 0.3, "medium": 0.95, "hard": 0.9})
 PACE = MappingProxyType({"easy": 1.5, "medium": 1.0, "hard": 0.5})
 # Breach -> first use: weeks to months (Wawa ~10 months undetected; cards sold 1-4 months on).
 COMPROMISE_LAG_DAYS = MappingProxyType({"easy": 14.0, "medium": 30.0, "hard": 60.0})
@@ -60,7 +66,7 @@ class Infrastructure:
 INFRASTRUCTURE = MappingProxyType(
     {
         "easy": Infrastructure(1, 10, 1, 2, 12.0, 1),
-        "medium": Infrastructure(4, 4, 12, 10, 8.0, 2),
+        "medium": Infrastructure(4, 4, 4, 6, 8.0, 2),
         "hard": Infrastructure(6, 3, 6, 12, 5.0, 3),
     }
 )

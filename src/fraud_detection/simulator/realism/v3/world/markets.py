@@ -90,7 +90,6 @@ class Markets:
         """Return the markets of a v3 merchant catalog."""
         code_index = {c: i for i, c in enumerate(mcc.CODES)}
         code = merchants["mcc_code"].replace_strict(code_index, return_dtype=pl.Int64).to_numpy()
-        # Rogue merchants are small real businesses too: a few legitimate customers find them.
         online = mcc.ONLINE_SHARE[code] >= 0.5
         in_store = ~online
         weight = merchants["weight"].to_numpy()

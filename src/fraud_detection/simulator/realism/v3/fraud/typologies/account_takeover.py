@@ -1,10 +1,11 @@
 """account_takeover: a fraudster logs into the victim's account from a new device and buys.
 
-Told straight (research note T2): a device and IP new to the card, 1-6 online purchases over
-1-72 hours of resaleable goods at 2-10x the owner's usual ticket, from another country; the
-owner keeps paying as usual meanwhile. Mimicry (per episode, with probability ``mimicry``):
-the victim's device type, the victim's own city, their habitual online merchants, ordinary
-amounts, their waking hours, spread over weeks ("slow drain").
+Told straight (research note T2): one of the crew's few devices and IPs (new to the card,
+shared with the crew's other victims), 1-6 online purchases within a day at 3-6x the owner's
+usual ticket at the crew's shops abroad, often at night; the owner keeps paying as usual
+meanwhile. Mimicry (per episode, with probability ``mimicry``): from the victim's own city,
+mostly at their habitual online merchants, at 2.2-4.2x their ticket (research note: about 3x),
+in waking hours, spread over longer.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class AccountTakeover(Typology):
         merchant = self._merchants(ctx, owner, stealthy, crew, h.random(), h.random())
         # Resaleable goods well above the owner's usual (research note: about 3x); imitating,
         # still above it, where the victim shops.
-        factor = np.where(stealthy, h.uniform(1.5, 3.0), h.uniform(2.5, 6.0))
+        factor = np.where(stealthy, h.uniform(2.2, 4.2), h.uniform(3.0, 6.0))
         amount = amounts(pop, owner, merchant, factor, h.normal())
         channel, entry = online_entry(card.size)
         session = self._session(ctx, plan, rows)

@@ -455,31 +455,38 @@ def daytime_at(ctx: Context, times: np.ndarray, zone: np.ndarray, u: np.ndarray)
 # 2024 data), and remote purchase fraud is mostly cross-border (UK Finance).
 CREW_MERCHANTS = 3
 CREW_POPULARITY = 1.0  # the exponent of popularity in a crew's choice of shops
+# Shops of resaleable goods (electronics, travel, jewellery) are this much likelier a crew's
+# than others of their popularity: crews favour goods they can resell but use any shop that
+# lets the payment through (gift cards and marketplaces sell everything) [assumption].
+RESALE_PREFERENCE = 2.0
 CREW_COUNTRY_POPULARITY = 0.5  # and of a country's trade in its choice of country
 # Imitating crews still cash out at their own shops this often (the rest: where the victim
 # shops): mimicry hides who and where from, not where stolen cards go through [assumption].
-CREW_SHARE_IMITATING = 0.15
+CREW_SHARE_IMITATING = 0.10
 # Attackers act at night this often (local 00-06), told straight and imitating: the night fraud
 # rate ends up a few times the day's (Forter: 10x at 2-6 am; research note section 5: 3x at
 # medium; fraud counts still peak in daytime, Feedzai).
-NIGHT_SHARE = (0.15, 0.40)
+NIGHT_SHARE = (0.12, 0.20)
 
 
 def crew_merchants(
     ctx: Context, code: int, crew: np.ndarray, u: np.ndarray, online: bool = True,
     unbreached: bool = False,
 ) -> np.ndarray:  # fmt: skip
-    """Return one of the ``CREW_MERCHANTS`` merchants of resaleable goods each crew cashes out
-    at, for each row (``u`` picks one): the crew's country (by its trade) and its shops in it
-    (by popularity) are fixed per crew (hashes of its key); ``unbreached``: never a breached
-    merchant."""
+    """Return one of the ``CREW_MERCHANTS`` merchants of the channel each crew cashes out at
+    (resaleable goods likelier, ``RESALE_PREFERENCE``), for each row (``u`` picks one): the
+    crew's country (by its trade) and its shops in it (by popularity) are fixed per crew
+    (hashes of its key); ``unbreached``: never a breached merchant."""
     m = ctx.pop.merchants
-    pool = of_role(ctx, "cashout", online=online)
+    legit = m.rogue[0] == np.iinfo(np.int64).max
+    pool = np.flatnonzero(legit & ((mcc.ONLINE_SHARE[m.code] >= 0.5) == online))
+    pool = pool if pool.size else np.flatnonzero(legit)
     if unbreached:
         clean = pool[m.compromise[0][pool] == np.iinfo(np.int64).max]
         pool = clean if clean.size else pool
     countries, country = np.unique(m.country[pool], return_inverse=True)
-    shops = Groups.build(country, pool, m.weight[pool] ** CREW_POPULARITY, countries.size)
+    resale = np.where(np.isin(m.code[pool], mcc.with_role("cashout")), RESALE_PREFERENCE, 1.0)
+    shops = Groups.build(country, pool, m.weight[pool] ** CREW_POPULARITY * resale, countries.size)
     ones = np.ones(crew.size, np.int64)
     home = Hashed(ctx.seed, "fraud.campaign", infrastructure_key(code, crew, ones * 0, 4), ones)
     volume = np.bincount(country, weights=m.weight[pool], minlength=countries.size)

@@ -1,13 +1,13 @@
 """card_testing: a bot tests stolen cards with micro-payments, then working ones are cashed out.
 
-Told straight (research note T1, anchored on section 2.2): one device and IP test 3-80 cards
-(median 15) within 1-6 hours with 1-3 approved micro-payments each ($0.01-$1 for 40%,
-$1-$10 for 60%) at
-1-3 low-friction online merchants (digital goods, charities); after a lag (median 3 days,
-1 hour to 30 days) 45% of the cards are spent online: 2-8 purchases over 1-48 hours at 3-10x
-the owner's ticket, from another country, on a device of the cash-out crew. Mimicry (per
-attack): tests of $5-20 at popular merchants, one device and IP per card (no fan-in), cash-out
-from the victim's own country at 1-2.5x their ticket.
+Told straight (research note T1, anchored on section 2.2): a bot tests 10-200 cards (median
+14) within 1-6 hours from a few device fingerprints behind a proxy pool (``Infrastructure``
+by level), with 1-3 approved micro-payments each ($0.01-$1 for 40%, $1-$10 for 60%) at 1-3
+low-friction online merchants (digital goods, charities); after a lag (median 3 days, 1 hour
+to 30 days) 45% of the cards are spent online by the campaign's crew: 2-8 purchases over
+1-48 hours at 3-10x the owner's ticket at the crew's shops abroad, often at night. Mimicry
+(per attack): tests of $1-15 at popular online merchants; the cash-out from the victim's own
+country at 2-4x their ticket, mostly where the victim shops online.
 """
 
 from __future__ import annotations
@@ -54,12 +54,12 @@ TESTS, CASHED, LAG, CASH_ROWS, SPAN, STEALTHY, START, DURATION, MARKET, MERCH = 
 CARDS = MERCH + 4  # the campaign's cards
 CASHED_OUT_SHARE = 0.45
 MAX_LAG = 30 * NS_PER_DAY
-# Cards a campaign tests: lognormal, median 20, 10 to 200 (real attacks run to hundreds or
+# Cards a campaign tests: lognormal, median 14, 10 to 200 (real attacks run to hundreds or
 # thousands of cards, research note section 8; an issuer sees its own few among them, and a
 # dataset of a million rows should hold several campaigns).
-CARDS_MEDIAN, MIN_CARDS, MAX_CARDS = 20, 10, 200
+CARDS_MEDIAN, MIN_CARDS, MAX_CARDS = 14, 10, 200
 # Expected fraud rows of an attack: its cards x (2 tests + 45% cashed out x 5 purchases).
-ROWS_PER_ATTACK = 21 * (2.0 + CASHED_OUT_SHARE * 5.0)
+ROWS_PER_ATTACK = 16 * (2.0 + CASHED_OUT_SHARE * 5.0)
 CARDS_PER_DEVICE = 5  # at least: a campaign's fingerprints each test several cards
 
 
@@ -95,7 +95,7 @@ class CardTesting(Typology):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (per-card numbers, victim cards, attack of each card) of ``k`` attacks."""
         pace = ctx.params.pace
-        drawn = np.round(rng.lognormal(np.log(CARDS_MEDIAN), 0.7, k))
+        drawn = np.round(rng.lognormal(np.log(CARDS_MEDIAN), 0.5, k))
         cards = np.clip(drawn, MIN_CARDS, MAX_CARDS).astype(np.int64)
         attack = np.repeat(np.arange(k), cards)
         n = attack.size
@@ -183,7 +183,7 @@ class CardTesting(Typology):
         at = progress(rows.time, ctx.first_ns, ctx.stop_ns)
         grown = np.minimum(micro * test_amount_growth(ctx.params.drift, at), 20.0)
         test_amount = np.where(stealthy, h.uniform(1.0, 15.0), grown)
-        factor = np.where(stealthy, h.uniform(1.5, 3.0), h.uniform(3.0, 10.0))
+        factor = np.where(stealthy, h.uniform(2.0, 4.0), h.uniform(3.0, 10.0))
         cash_amount = amounts(pop, owner, merchant, factor, h.normal())
         amount = np.where(test, test_amount, cash_amount)
         channel, entry = online_entry(card.size)

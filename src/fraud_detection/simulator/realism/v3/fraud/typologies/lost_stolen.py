@@ -3,9 +3,9 @@
 Told straight (research note T3): the first use 5-120 minutes after the theft, 3-15 in-store
 payments within 1-12 hours at merchants around where it was taken, contactless under the
 no-PIN limit, ATM withdrawals when the PIN came with it; the owner's own payments stop until
-they report it. Mimicry: a few payments a little above the owner's usual spread over a working
-day at ordinary shops of the neighbourhood, inserted or tapped as people do, no ATM (a thief
-does not know the owner's habitual shops, only where the card was taken).
+they report it. Mimicry: a few payments at 2-4x the owner's usual over 2-8 hours at
+ordinary shops of the neighbourhood, inserted or tapped as people do, no ATM (a thief does not
+know the owner's habitual shops, only where the card was taken).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class LostStolen(Typology):
         # after the theft, spending within hours; median 3 h, capped at a day): told straight
         # lognormal around 3 h, imitating spread over a working day.
         straight = np.minimum(rng.lognormal(np.log(3.0), 0.9, n), MAX_SPREE_HOURS)
-        hours = np.minimum(np.where(stealthy, rng.uniform(4, 12, n), straight) / pace,
+        hours = np.minimum(np.where(stealthy, rng.uniform(2, 8, n), straight) / pace,
                            MAX_SPREE_HOURS)  # fmt: skip
         pin = ~stealthy & (rng.random(n) < 0.25)
         card = victims(ctx, n, rng)
@@ -108,7 +108,7 @@ class LostStolen(Typology):
         contactless = h.uniform(0.6, 1.0) * CONTACTLESS_LIMIT
         amount = np.where(entry == NFC, contactless, spend)
         amount = np.where(atm, 20.0 * h.integers(15, 26), amount)
-        ordinary = amounts(pop, owner, merchant, h.uniform(1.2, 2.0), h.normal())
+        ordinary = amounts(pop, owner, merchant, h.uniform(2.0, 4.0), h.normal())
         amount = np.where(stealthy, ordinary, np.round(amount, 2))
         session = own_session(ctx, owner, rows.time, channel)
         place = at_merchant(ctx, merchant, rows.time)

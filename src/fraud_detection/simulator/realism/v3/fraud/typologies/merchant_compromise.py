@@ -8,8 +8,9 @@ spent online (card-not-present: 69% of US card-fraud victims still had their car
 puts remote purchase at 70% of card fraud losses), by the breach's crew at its shops abroad;
 a ``COUNTERFEIT_SHARE`` of a shop breach's cards are cloned instead and used in store or at an
 ATM with the magstripe, abroad (counterfeit is a minor share after EMV, ECB). Told straight at
-1.5-5x the owner's ticket; imitating, in the victim's own country at 1.3-2.5x, online mostly
-where the victim shops, a clone reading the chip. Never at the breached merchant.
+3-5x the owner's ticket from the crew's devices; imitating, the numbers sold on to buyers with
+devices of their own, in the victim's own country at 1.5-2.8x, online mostly where the victim
+shops, a clone reading the chip. Never at the breached merchant.
 """
 
 from __future__ import annotations
@@ -299,7 +300,8 @@ def _online(ctx: Context, plan: Planned, episode: np.ndarray) -> np.ndarray:
 
 def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
     """Online purchases with the stolen number from the crew's devices: at its shops abroad;
-    imitating, mostly where the victim shops online, from the victim's country."""
+    imitating, by a buyer of the number, mostly where the victim shops online, from the
+    victim's country."""
     h = ctx.hashed("fraud.rows", ids[rows.episode], rows.row)
     pop = ctx.pop
     card = plan.card[rows.episode]
@@ -311,15 +313,20 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     own = stealthy & (h.random() >= CREW_SHARE_IMITATING)
     own &= pop.merchants.compromise[0][victims_shop] == NEVER  # never a breached merchant
     merchant = np.where(own, victims_shop, merchant)
-    factor = np.where(stealthy, h.uniform(1.3, 2.5), h.uniform(1.5, 5.0))
+    factor = np.where(stealthy, h.uniform(1.5, 2.8), h.uniform(3.0, 5.0))
     amount = amounts(pop, owner, merchant, factor, h.normal())
     channel, entry = online_entry(card.size)
-    # The breach's crew uses the stolen numbers from a few devices and IPs of its own.
+    # Told straight, the breach's crew uses the stolen numbers from a few devices and IPs of
+    # its own; imitating, the numbers were sold on (carding shops sell a breach's cards to many
+    # buyers): each victim's buyer has a device and IP of their own.
     infra = ctx.params.infrastructure
     breach = plan.group[rows.episode]
-    u = ctx.timing(plan, rows.episode, np.full(rows.episode.size, 1000))  # per episode
-    device = infrastructure_key(CODE, breach, pool_slot(u.random(), infra.crew_devices))
-    ip = infrastructure_key(CODE, breach, pool_slot(u.random(), infra.crew_ips), 1)
+    slot = ctx.timing(plan, rows.episode, np.full(rows.episode.size, 1000))  # per episode
+    device = infrastructure_key(CODE, breach, pool_slot(slot.random(), infra.crew_devices))
+    ip = infrastructure_key(CODE, breach, pool_slot(slot.random(), infra.crew_ips), 1)
+    first = np.zeros(rows.episode.size)
+    device = np.where(stealthy, infrastructure_key(CODE, ids[rows.episode], first, 5), device)
+    ip = np.where(stealthy, infrastructure_key(CODE, ids[rows.episode], first, 6), ip)
     kind = Hashed(ctx.seed, "fraud.campaign", device, np.zeros(device.size, np.int64))
     session = attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
     place = at_market(ctx, plan.extra[rows.episode, MARKET].astype(np.int64), rows.time)
@@ -347,7 +354,7 @@ def _in_person_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarr
     # copied chip profile's fallback; imitating fraud taps or inserts like the owner.
     entry = np.where(h.random() < 0.3, CHIP, MAGSTRIPE)
     entry = np.where(stealthy, np.where(h.random() < 0.5, CHIP, NFC), entry)
-    factor = np.where(stealthy, h.uniform(1.3, 2.5), h.uniform(1.5, 5.0))
+    factor = np.where(stealthy, h.uniform(1.5, 2.8), h.uniform(3.0, 5.0))
     amount = amounts(pop, owner, merchant, factor, h.normal())
     session = own_session(ctx, owner, rows.time, channel)
     place = at_merchant(ctx, merchant, rows.time)

@@ -19,6 +19,7 @@ with 15% attrition).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,9 +74,15 @@ class Card:
     replaces: np.ndarray  # index of the card it replaces, -1 for a slot's first card
 
 
+# Per card, (a uniform for its renewal's lead, a standard normal for a replacement's delivery),
+# given its slot and generation (0 for the slot's first card): keyed draws, so one slot's
+# blocks never move another slot's dates.
+CardDraws = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
 def lineage(
     slot_start: np.ndarray, slot_expiry: np.ndarray, blocks: tuple[np.ndarray, np.ndarray],
-    stop: int, rng: np.random.Generator,
+    stop: int, draws: CardDraws,
 ) -> Card:  # fmt: skip
     """Return every physical card the slots hold until ``stop``: each card in use until it is
     blocked (``blocks``: slot, time) or its renewal arrives, then the next one."""
@@ -83,22 +90,23 @@ def lineage(
     slot, start, expiry = np.arange(n), slot_start.copy(), slot_expiry.copy()
     blocked = np.full(n, NEVER, dtype=np.int64)
     replaces = np.full(n, -1, dtype=np.int64)
+    generation = np.zeros(n, dtype=np.int64)
     block_slot, block_time = blocks
     order = np.lexsort((block_time, block_slot))
     block_slot, block_time = block_slot[order], block_time[order]
     live = np.arange(n)  # the latest card of each slot that may still change
     while live.size:
         nxt = _next_block(block_slot, block_time, slot[live], start[live])
-        lead = rng.uniform(*RENEWAL_LEAD_DAYS, live.size) * NS_PER_DAY
-        renew = (expiry[live] - lead).astype(np.int64)
+        u, z = draws(slot[live], generation[live])
+        low, high = RENEWAL_LEAD_DAYS
+        renew = (expiry[live] - (low + u * (high - low)) * NS_PER_DAY).astype(np.int64)
         is_block = nxt < np.minimum(renew, stop)
         ends = np.where(is_block, nxt, renew)
         go = (ends < stop) | is_block
-        live, ends, is_block = live[go], ends[go], is_block[go]
+        live, ends, is_block, z = live[go], ends[go], is_block[go], z[go]
         blocked[live[is_block]] = ends[is_block]
         delay = np.minimum(
-            rng.lognormal(np.log(DELIVERY_MEDIAN_DAYS), DELIVERY_SIGMA, live.size),
-            DELIVERY_MAX_DAYS,
+            np.exp(np.log(DELIVERY_MEDIAN_DAYS) + DELIVERY_SIGMA * z), DELIVERY_MAX_DAYS
         )
         new_start = np.where(is_block, ends + (delay * NS_PER_DAY).astype(np.int64), ends)
         keep = new_start < stop
@@ -109,6 +117,7 @@ def lineage(
         expiry = np.concatenate([expiry, month_end(new_start + int(VALIDITY_DAYS * NS_PER_DAY))])
         blocked = np.concatenate([blocked, np.full(live.size, NEVER, dtype=np.int64)])
         replaces = np.concatenate([replaces, live])
+        generation = np.concatenate([generation, generation[live] + 1])
         live = np.arange(first_new, slot.size)
     return Card(slot, start, expiry, blocked, replaces)
 

@@ -26,8 +26,10 @@ from ....reference import TYPOLOGIES
 # ROC AUC on disputes is 0.5 by design, fell below issue 23's 0.78 on some seeds) and 28% at
 # hard (the note's 20-30%; Visa and Mastercard count 21% to "up to 75%" of chargebacks as
 # first-party misuse); none at easy. Medium leans on stolen cards (most classic signal for the
-# least ranking purity) and hard has fewer card tests and rogue charges (their tiny or
-# under-threshold amounts are raw-column tells): docs/decisions.md, issue 23.
+# least ranking purity) with card tests and rogue merchants at 3% (a campaign of either in a
+# test window makes its top nearly pure), and hard has fewer card tests and rogue charges than
+# before (their tiny or under-threshold amounts are raw-column tells): docs/decisions.md,
+# issue 23.
 MIXES = MappingProxyType(
     {
         "easy": (0.20, 0.20, 0.25, 0.27, 0.08, 0.00),

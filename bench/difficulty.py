@@ -128,13 +128,14 @@ def _table(rows: list[dict[str, Any]], total_rows: int) -> str:
     return "\n".join(lines)
 
 
-def _write(table: str) -> None:
-    """Replace the difficulty section of bench/RESULTS.md (between its markers)."""
+def write_section(name: str, title: str, table: str) -> None:
+    """Replace the ``name`` section of bench/RESULTS.md (between its markers), adding it under
+    ``title`` at the end when missing."""
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text("utf-8")
-    start, end = "<!-- difficulty:start -->", "<!-- difficulty:end -->"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     if start not in text:
-        text = text.rstrip() + f"\n\n## Difficulty\n\n{start}\n{end}\n"
+        text = text.rstrip() + f"\n\n## {title}\n\n{start}\n{end}\n"
     head, rest = text.split(start, 1)
     path.write_text(head + start + "\n" + table + "\n" + end + rest.split(end, 1)[1], "utf-8")
 
@@ -157,7 +158,7 @@ def main() -> None:
     table = _table(rows, args.rows)
     print(table)
     if args.write:
-        _write(table)
+        write_section("difficulty", "Difficulty", table)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import polars as pl
 import yaml
 from sklearn.metrics import roc_auc_score
 
+from bench.difficulty import write_section
 from fraud_detection.simulator.config import config_from_dict
 from fraud_detection.simulator.core import generate_to_parquet
 from fraud_detection.simulator.report.analysis.baseline import (
@@ -98,17 +99,6 @@ def _table(results: list[dict[str, Any]], rows: int) -> str:
     return "\n".join(lines)
 
 
-def _write(table: str) -> None:
-    """Replace the drift section of bench/RESULTS.md (between its markers)."""
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text("utf-8")
-    start, end = "<!-- drift:start -->", "<!-- drift:end -->"
-    if start not in text:
-        text = text.rstrip() + f"\n\n## Drift\n\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    path.write_text(head + start + "\n" + table + "\n" + end + rest.split(end, 1)[1], "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=2_000_000)
@@ -125,7 +115,7 @@ def main() -> None:
     table = _table(results, args.rows)
     print(table)
     if args.write:
-        _write(table)
+        write_section("drift", "Drift", table)
 
 
 if __name__ == "__main__":

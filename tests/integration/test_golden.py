@@ -12,13 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from fraud_detection.simulator.storage.timestamps import cast_time_unit
 from tests import golden
-
-# Goldens committed before timestamps were written in microseconds (issue 20), compared after
-# truncating their nanoseconds to microseconds (the only change of that issue). v3's is remade
-# with its next deliberate change of the rows; then this set is empty.
-NANOSECOND_GOLDENS = {"v3"}
 
 
 def first_difference(expected: pl.DataFrame, actual: pl.DataFrame) -> str:
@@ -40,8 +34,6 @@ def first_difference(expected: pl.DataFrame, actual: pl.DataFrame) -> str:
 @pytest.mark.parametrize("name", golden.NAMES)
 def test_golden_dataset_is_unchanged(name: str, tmp_path: Path) -> None:
     expected = golden.committed(name)
-    if name in NANOSECOND_GOLDENS:
-        expected = {stem: cast_time_unit(frame, "us") for stem, frame in expected.items()}
     actual = golden.regenerate(name, tmp_path)
     assert sorted(actual) == sorted(expected)
     for stem, frame in expected.items():

@@ -97,7 +97,7 @@ def test_easy_has_no_friendly_fraud_and_hard_the_most(easy: Run, medium: Run, ha
         return float((run.fraud["fraud_type"] == "friendly_fraud").mean())
 
     assert friendly(easy) == 0.0
-    assert friendly(hard) > friendly(medium) > 0.05
+    assert friendly(hard) > friendly(medium) > 0.03
 
 
 def test_an_episode_is_one_card_and_one_story(medium: Run) -> None:
@@ -176,8 +176,14 @@ def test_account_takeover_comes_from_a_device_new_to_the_card(medium: Run) -> No
     )
     known = first_fraud.join(legit_first, on=["card_id", "device_id"], how="left")
     new = known.filter(pl.col("first").is_null() | (pl.col("first") > pl.col("t")))
-    # Imitating takeovers come from the victim's city, never from their own device.
-    assert new.height == known.height
+    # Told straight always a device new to the card; imitating, the victim's own replayed
+    # session SPOOFED_DEVICE_SHARE (0.7) of the time. Medium imitates 95% of the time, so a
+    # third of takeovers come from a device new to the card, and more look new here: a spoofed
+    # device the card had not yet used in the range (owners who rarely shop online). About 100
+    # episodes: a binomial sd of 0.05.
+    assert 0.25 <= new.height / known.height <= 0.7, (new.height, known.height)
+    reused = known.filter(pl.col("first").is_not_null() & (pl.col("first") <= pl.col("t")))
+    assert reused.height > 0  # spoofed sessions: the card's own device, seen before
 
 
 def test_lost_or_stolen_is_spent_in_person_while_the_owner_stops(medium: Run) -> None:
@@ -349,13 +355,18 @@ def test_a_campaign_is_one_operation(medium: Run, hard: Run) -> None:
         )
         assert (rogue["merchant_id"] == rogue["named"]).all()
         # A takeover crew logs in from a few devices of its own: fewer devices than victims,
-        # none shared with another crew.
-        takeovers = fraud.filter(pl.col("fraud_type") == "account_takeover")
+        # none shared with another crew (imitating crews often replay the victim's own
+        # session: those devices are people's, seen in legitimate rows, and left out here).
+        peoples = run.frame.filter(~pl.col("label_fraud"))["device_id"].drop_nulls().unique()
+        takeovers = fraud.filter(
+            (pl.col("fraud_type") == "account_takeover")
+            & ~pl.col("device_id").is_in(peoples.implode())
+        )
         crews = takeovers.group_by("fraud_campaign_id").agg(
             pl.col("fraud_episode_id").n_unique().alias("victims"),
             pl.col("device_id").n_unique().alias("devices"),
         )
-        big = crews.filter(pl.col("victims") >= 5)
+        big = crews.filter(pl.col("victims") >= 3)
         assert big.height > 0 and big["devices"].sum() < big["victims"].sum()
         owners = takeovers.group_by("device_id").agg(pl.col("fraud_campaign_id").n_unique())
         assert owners["fraud_campaign_id"].max() == 1

@@ -67,7 +67,7 @@ class PopulationConfig(Section):
         0.005,
         ge=0,
         le=0.1,
-        description="Share of everyday payments that are a one-off large purchase (5-20x).",
+        description="Share of everyday payments that are a one-off large purchase (2-6x).",
     )
     calendar: bool = Field(
         True,

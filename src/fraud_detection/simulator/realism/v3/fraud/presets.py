@@ -22,19 +22,20 @@ from ....reference import TYPOLOGIES
 # the practitioner's baseline (bench/difficulty.py; docs/decisions.md, "v3"), not taken from
 # the research note's default mix (45% card testing): told straight, card tests are caught
 # almost perfectly (many cards on one device and IP), so that mix made medium too easy.
-# Friendly fraud: 8% at medium (below the note's 10-15%: at 12% the classic baseline, whose
-# ROC AUC on disputes is 0.5 by design, fell below issue 23's 0.78 on some seeds) and 28% at
-# hard (the note's 20-30%; Visa and Mastercard count 21% to "up to 75%" of chargebacks as
-# first-party misuse); none at easy. Medium leans on stolen cards (most classic signal for the
-# least ranking purity) with card tests and rogue merchants at 3% (a campaign of either in a
-# test window makes its top nearly pure), and hard has fewer card tests and rogue charges than
-# before (their tiny or under-threshold amounts are raw-column tells): docs/decisions.md,
-# issue 23.
+# Friendly fraud: 7% at medium (below the note's 10-15%: disputes are label noise, and at 8%
+# the classic baseline, whose ROC AUC on them is 0.5 by design, stayed below issue 23's 0.78 on
+# some seeds) and 25% at hard (the note's 20-30%; Visa and Mastercard count 21% to "up to 75%"
+# of chargebacks as first-party misuse); none at easy. Medium is mostly stolen numbers used
+# online and stolen cards in store, so that remote payments carry about 80% of fraud value (the
+# published figures, issue 17: 79% in SEPA 2018, 80-85% in the EEA in 2024), with
+# card tests and rogue merchants at 3% (a campaign of either in a test window makes its top
+# nearly pure); hard has fewer card tests and rogue charges (their tiny or under-threshold
+# amounts are raw-column tells): docs/decisions.md, issues 17 and 23.
 MIXES = MappingProxyType(
     {
         "easy": (0.20, 0.20, 0.25, 0.27, 0.08, 0.00),
-        "medium": (0.03, 0.12, 0.42, 0.32, 0.03, 0.08),
-        "hard": (0.10, 0.15, 0.20, 0.21, 0.06, 0.28),
+        "medium": (0.03, 0.15, 0.34, 0.38, 0.03, 0.07),
+        "hard": (0.10, 0.15, 0.23, 0.21, 0.06, 0.25),
     }
 )
 # Share of episodes imitating their victim. Medium's 0.95 is above the note's 0.3-0.5: the
@@ -68,7 +69,7 @@ class Infrastructure:
 INFRASTRUCTURE = MappingProxyType(
     {
         "easy": Infrastructure(1, 10, 1, 2, 12.0, 1),
-        "medium": Infrastructure(4, 4, 4, 6, 8.0, 2),
+        "medium": Infrastructure(4, 4, 4, 3, 8.0, 2),  # 3 crew IPs: a graph to find (issue 19)
         "hard": Infrastructure(6, 3, 6, 12, 5.0, 3),
     }
 )

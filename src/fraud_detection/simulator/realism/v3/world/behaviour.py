@@ -71,7 +71,9 @@ USUAL_IP_SHARE = 0.60
 # Of the sessions on a device that is not the customer's, the share on a public computer
 # (library, hotel, internet cafe) that many customers use over time (an assumption).
 PUBLIC_DEVICE_SHARE = 0.4
-LARGE_FACTOR = (5.0, 20.0)
+# A one-off large purchase is 2-6x its big-ticket category's usual ticket: a holiday package,
+# a laptop (5-20x made them a third of all spending; an assumption, docs/decisions.md).
+LARGE_FACTOR = (2.0, 6.0)
 
 
 @dataclass(frozen=True)

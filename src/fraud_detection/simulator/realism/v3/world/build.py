@@ -95,7 +95,7 @@ def build_merchants(cfg: GeneratorConfig, cities: pl.DataFrame, sites: FraudSite
     frame = pl.DataFrame(
         {
             "merchant_id": np.arange(1, n + 1, dtype=np.int64),
-            "weight": _zipf(n, c.merchant_zipf_exponent),
+            "weight": _popularity(_zipf(n, c.merchant_zipf_exponent) * mcc.PAYMENT_RATE[code]),
             "risk": rng.beta(c.merchant_risk_alpha, c.merchant_risk_beta, n),
             "mcc_code": pl.Series(mcc.CODES, dtype=pl.String).gather(code),
             "merchant_country": cities["country"].gather(city),
@@ -107,6 +107,10 @@ def build_merchants(cfg: GeneratorConfig, cities: pl.DataFrame, sites: FraudSite
         }
     )
     return frame.with_columns(_fraud_windows(cfg, frame, sites))
+
+
+def _popularity(weight: np.ndarray) -> np.ndarray:
+    return weight / weight.sum()
 
 
 def _both_channels(code: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -306,8 +310,9 @@ def _homes(
         "home_latitude": lat,
         "home_longitude": lon,
         "timezone": cities["timezone"].gather(city),
-        # Multiplier of every ticket: half the customers spend within x0.7..x1.4 of the median.
-        "spending_level": np.round(rng.lognormal(0.0, 0.5, n), 4),
+        # Multiplier of every ticket: half the customers spend within x0.56..x1.8 of the median
+        # (an assumption: what a payment means for a card is its owner's level, issue 23).
+        "spending_level": np.round(rng.lognormal(0.0, 0.85, n), 4),
         "online_share": np.round(rng.beta(4 * mean, 4 * (1 - mean), n), 4),
     }
 

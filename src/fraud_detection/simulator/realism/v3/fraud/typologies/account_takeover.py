@@ -4,8 +4,9 @@ Told straight (research note T2): one of the crew's few devices and IPs (new to 
 shared with the crew's other victims), 1-6 online purchases within a day at 3-6x the owner's
 usual ticket at the crew's shops abroad, often at night; the owner keeps paying as usual
 meanwhile. Mimicry (per episode, with probability ``mimicry``): from the victim's own city,
-mostly at their habitual online merchants, at 2.2-4.2x their ticket (research note: about 3x),
-in waking hours, spread over longer.
+often in the victim's own replayed session (``SPOOFED_DEVICE_SHARE``: their device, the
+crew's IP), mostly at their habitual online merchants, at 2.2-4.2x their ticket (research
+note: about 3x), in waking hours, spread over longer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..draws import Hashed
 from .base import (
     CREW_SHARE_IMITATING,
     NS_PER_HOUR,
+    SPOOFED_DEVICE_SHARE,
     Context,
     Planned,
     RowTimes,
@@ -39,6 +41,7 @@ from .base import (
     online_entry,
     pool_slot,
     population_device_types,
+    spoofed,
     victims,
     victims_online_merchant,
     waking_or_night,
@@ -130,7 +133,13 @@ class AccountTakeover(Typology):
         device = infrastructure_key(CODE, crew, pool_slot(u.random(), infra.crew_devices))
         ip = infrastructure_key(CODE, crew, pool_slot(u.random(), infra.crew_ips), 1)
         kind = Hashed(ctx.seed, "fraud.campaign", device, np.zeros(device.size, np.int64))
-        return attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
+        session = attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
+        # Imitating, the session is often the victim's own, replayed with stolen cookies
+        # (``SPOOFED_DEVICE_SHARE``): their device, behind the crew's IP.
+        stealthy = plan.extra[rows.episode, STEALTHY] > 0
+        spoof = stealthy & (u.random() < SPOOFED_DEVICE_SHARE)
+        owner = ctx.pop.cards.owner[plan.card[rows.episode]]
+        return spoofed(ctx, session, owner, rows.time, spoof)
 
     def _merchants(
         self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, crew: np.ndarray,

@@ -367,6 +367,29 @@ def attacker_session(
     )  # fmt: skip
 
 
+# Card data is sold with the victim's browser fingerprint and cookies (Genesis Market sold such
+# "bots" by the million until its takedown, Europol's Operation Cookie Monster, April 2023):
+# an imitating attacker shows this share of the time as the victim's own device, still from
+# their own IP (the share is an assumption).
+SPOOFED_DEVICE_SHARE = 0.7
+
+
+def spoofed(
+    ctx: Context, attacker: Sessions, owner: np.ndarray, times: np.ndarray, spoof: np.ndarray
+) -> Sessions:
+    """Return ``attacker``'s sessions with the victim's own device (type, id and user agent)
+    where ``spoof``, the attacker's IP kept."""
+    own = own_session(ctx, owner, times, np.full(owner.size, ONLINE, np.int8))
+    return Sessions(
+        np.where(spoof, own.device_type, attacker.device_type).astype(np.int8),
+        np.where(spoof, own.device_kind, attacker.device_kind).astype(np.int8),
+        np.where(spoof, own.device_ref, attacker.device_ref).astype(np.int64),
+        attacker.ip_kind, attacker.ip_ref,
+        np.where(spoof, own.agent, attacker.agent).astype(np.int64),
+        attacker.fresh_devices, attacker.fresh_ips,
+    )  # fmt: skip
+
+
 def infrastructure_key(
     code: int, campaign: np.ndarray, slot: np.ndarray, role: int = 0
 ) -> np.ndarray:
@@ -486,7 +509,8 @@ def crew_merchants(
         pool = clean if clean.size else pool
     countries, country = np.unique(m.country[pool], return_inverse=True)
     resale = np.where(np.isin(m.code[pool], mcc.with_role("cashout")), RESALE_PREFERENCE, 1.0)
-    shops = Groups.build(country, pool, m.weight[pool] ** CREW_POPULARITY * resale, countries.size)
+    size = m.weight[pool] / mcc.PAYMENT_RATE[m.code[pool]]  # a shop's size, not how often
+    shops = Groups.build(country, pool, size**CREW_POPULARITY * resale, countries.size)
     ones = np.ones(crew.size, np.int64)
     home = Hashed(ctx.seed, "fraud.campaign", infrastructure_key(code, crew, ones * 0, 4), ones)
     volume = np.bincount(country, weights=m.weight[pool], minlength=countries.size)

@@ -7,10 +7,12 @@ median) 1-5 payments over 1-3 days (research note T4, section 2.5). Most stolen 
 spent online (card-not-present: 69% of US card-fraud victims still had their card, UK Finance
 puts remote purchase at 70% of card fraud losses), by the breach's crew at its shops abroad;
 a ``COUNTERFEIT_SHARE`` of a shop breach's cards are cloned instead and used in store or at an
-ATM with the magstripe, abroad (counterfeit is a minor share after EMV, ECB). Told straight at
-3-5x the owner's ticket from the crew's devices; imitating, the numbers sold on to buyers with
-devices of their own, in the victim's own country at 1.5-2.8x, online mostly where the victim
-shops, a clone reading the chip. Never at the breached merchant.
+ATM, abroad even when imitating (counterfeit is a minor share after EMV, ECB). Told straight at
+3-5x the owner's ticket from the crew's devices, clones reading the magstripe; imitating, the
+numbers sold on to buyers with devices of their own or the victim's spoofed one
+(``SPOOFED_DEVICE_SHARE``), from the victim's own country, at 3.2-5.2x, online mostly where the
+victim shops and a ``BUYER_ABROAD_SHARE`` at popular shops anywhere, a clone reading the chip.
+Never at the breached merchant.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ..draws import Hashed
 from .base import (
     CREW_SHARE_IMITATING,
     NS_PER_HOUR,
+    SPOOFED_DEVICE_SHARE,
     Context,
     Planned,
     RowTimes,
@@ -62,18 +65,27 @@ from .base import (
     own_session,
     pool_slot,
     population_device_types,
+    spoofed,
     stealthy_rows,
     victims_online_merchant,
 )
 
 CODE = TYPOLOGIES.index("merchant_compromise")
-STEALTHY, EXPOSED, LAG, SPAN, MARKET, BREACH = range(6)
+STEALTHY, EXPOSED, LAG, SPAN, MARKET, BREACH, ONLINE = range(7)
 ATM_SHARE = 0.3
 RESALE_SHARE = 0.3  # of counterfeit payments at shops of resaleable goods [assumption]
 # Of a shop breach's victims, the share whose card is cloned (else its number is used online);
 # e-skimming breaches are always used online [assumption: counterfeit is a minor share of card
 # fraud after EMV (ECB), and 70-85% of card fraud value is remote (UK Finance, EBA/ECB)].
-COUNTERFEIT_SHARE = 0.4
+COUNTERFEIT_SHARE = 0.2
+# A breach's cards are sold to this many buyers per device of its crew (so fewer, larger
+# batches at easy, more and smaller ones at hard) [assumption].
+BUYERS_PER_CREW_DEVICE = 3
+# Buyers of sold-on numbers shop where strong customer authentication does not stop them:
+# this share of their purchases at a popular online merchant anywhere (mostly abroad), the
+# rest where the victim shops (card fraud is 17 times likelier where the payee is outside the
+# EEA, EBA/ECB 2025 report, 2024 data; the share itself is an assumption).
+BUYER_ABROAD_SHARE = 0.35
 LAG_SIGMA = 0.5  # of log(lag): half the breached cards are used within 0.7-1.4x the median
 
 
@@ -100,8 +112,15 @@ class MerchantCompromise(Typology):
         home = ctx.pop.customers.market[customer]
         domestic = np.where(rng.random(breach.size) < 0.7, home, domestic)
         abroad = foreign_market(ctx, customer, rng.random(breach.size), shops=True)
-        market = np.where(stealthy, domestic, abroad)
-        extra = np.stack([stealthy, exposed, lag, span, market, breach], axis=1)
+        # A shop breach's card is cloned (``COUNTERFEIT_SHARE``), else its number is used
+        # online; an e-skimming breach's always online.
+        e_skim = mcc.ONLINE_SHARE[ctx.pop.merchants.code[breach]] >= 0.5
+        online = e_skim | (rng.random(breach.size) >= COUNTERFEIT_SHARE)
+        # A cloned card is used far from home, abroad even when imitating (research note T4:
+        # counterfeits go where terminals still read the stripe); numbers sold on are used from
+        # the victim's country when imitating.
+        market = np.where(stealthy & online, domestic, abroad)
+        extra = np.stack([stealthy, exposed, lag, span, market, breach, online], axis=1)
         group = breach.astype(np.int64)  # the campaign: the breach
         card = ctx.pop.customers.primary_card[customer]
         natural = np.ones(card.size, np.int64)
@@ -290,12 +309,8 @@ def _exposures(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> 
 
 
 def _online(ctx: Context, plan: Planned, episode: np.ndarray) -> np.ndarray:
-    """Return whether each episode's card data is used online: always after an e-skimming
-    breach, else unless the card was cloned (``COUNTERFEIT_SHARE``, fixed per episode)."""
-    breach = plan.extra[episode, BREACH].astype(np.int64)
-    e_skim = mcc.ONLINE_SHARE[ctx.pop.merchants.code[breach]] >= 0.5
-    u = ctx.timing(plan, episode, np.full(episode.size, 1001)).random()  # per episode
-    return e_skim | (u >= COUNTERFEIT_SHARE)
+    """Return whether each episode's card data is used online (else a cloned card)."""
+    return plan.extra[episode, ONLINE] > 0
 
 
 def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray) -> Rows:
@@ -310,25 +325,30 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     u, u2 = h.random(), h.random()
     merchant = crew_merchants(ctx, CODE, plan.group[rows.episode], u2, unbreached=True)
     victims_shop = victims_online_merchant(ctx, owner, u, u2)
-    own = stealthy & (h.random() >= CREW_SHARE_IMITATING)
-    own &= pop.merchants.compromise[0][victims_shop] == NEVER  # never a breached merchant
-    merchant = np.where(own, victims_shop, merchant)
-    factor = np.where(stealthy, h.uniform(1.5, 2.8), h.uniform(3.0, 5.0))
+    anywhere = pop.markets.online_all.sample(np.zeros(card.size, dtype=np.int64), u)
+    buyer = stealthy & (h.random() >= CREW_SHARE_IMITATING)
+    shop = np.where(h.random() < BUYER_ABROAD_SHARE, anywhere, victims_shop)
+    buyer &= pop.merchants.compromise[0][shop] == NEVER  # never a breached merchant
+    merchant = np.where(buyer, shop, merchant)
+    factor = np.where(stealthy, h.uniform(3.2, 5.2), h.uniform(3.0, 5.0))
     amount = amounts(pop, owner, merchant, factor, h.normal())
     channel, entry = online_entry(card.size)
     # Told straight, the breach's crew uses the stolen numbers from a few devices and IPs of
-    # its own; imitating, the numbers were sold on (carding shops sell a breach's cards to many
-    # buyers): each victim's buyer has a device and IP of their own.
+    # its own; imitating, the numbers were sold on (carding shops sell a breach's cards in
+    # batches to many buyers): each buyer of the breach (``BUYERS_PER_CREW_DEVICE`` per crew
+    # device) has a device and IP of their own, used for every card of their batch.
     infra = ctx.params.infrastructure
     breach = plan.group[rows.episode]
     slot = ctx.timing(plan, rows.episode, np.full(rows.episode.size, 1000))  # per episode
     device = infrastructure_key(CODE, breach, pool_slot(slot.random(), infra.crew_devices))
     ip = infrastructure_key(CODE, breach, pool_slot(slot.random(), infra.crew_ips), 1)
-    first = np.zeros(rows.episode.size)
-    device = np.where(stealthy, infrastructure_key(CODE, ids[rows.episode], first, 5), device)
-    ip = np.where(stealthy, infrastructure_key(CODE, ids[rows.episode], first, 6), ip)
+    buyer = pool_slot(slot.random(), BUYERS_PER_CREW_DEVICE * infra.crew_devices)
+    device = np.where(stealthy, infrastructure_key(CODE, breach, buyer, 5), device)
+    ip = np.where(stealthy, infrastructure_key(CODE, breach, buyer, 6), ip)
     kind = Hashed(ctx.seed, "fraud.campaign", device, np.zeros(device.size, np.int64))
     session = attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
+    spoof = stealthy & (slot.random() < SPOOFED_DEVICE_SHARE)
+    session = spoofed(ctx, session, owner, rows.time, spoof)
     place = at_market(ctx, plan.extra[rows.episode, MARKET].astype(np.int64), rows.time)
     return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)
 

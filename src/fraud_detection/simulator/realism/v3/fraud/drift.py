@@ -2,9 +2,11 @@
 
 Drift is a schedule of the fraud knobs, decided once from the seed: each typology's pace
 wanders from month to month (a log random walk), imitation of the victims rises as fraudsters
-adapt, and at ``strong`` card tests grow from micro-payments to a few dollars and account
-takeovers, absent in the first half, appear and swell. Everything acts through when episodes
-start (day weights: an imitating episode is likelier late in the window, a straight one early),
+adapt, and at ``strong`` card tests grow from micro-payments to a few dollars, account
+takeovers, absent in the first half, appear and swell, and spoofed devices spread (imitating
+attackers on the victim's own device: none in the first third, all of them by the end,
+decided by each episode's start). Everything else acts through when episodes start (day weights: an
+imitating episode is likelier late in the window, a straight one early),
 so the exact fraud count and each typology's share stay what the mix says; a model trained on
 the early months meets a later fraud it has seen less of. Magnitudes are assumptions (no
 published measurement of card-fraud drift by month was found; research note section 7: BAF's
@@ -29,13 +31,14 @@ class Schedule:
     imitation: float  # mimicry rises by this much from the window's start to its end
     late_takeovers: bool  # account takeovers start halfway and swell to the end
     growing_tests: bool  # card tests grow from micro-payments to a few dollars
+    spreading_spoofs: bool  # imitating sessions on the victim's spoofed device spread
 
 
 SCHEDULES = MappingProxyType(
     {
-        "none": Schedule(0.0, 0.0, False, False),
-        "mild": Schedule(0.15, 0.1, False, False),
-        "strong": Schedule(0.3, 0.5, True, True),
+        "none": Schedule(0.0, 0.0, False, False, False),
+        "mild": Schedule(0.15, 0.1, False, False, False),
+        "strong": Schedule(0.3, 0.5, True, True, True),
     }
 )
 
@@ -93,3 +96,12 @@ def test_amount_growth(level: str, at: np.ndarray) -> np.ndarray:
     if not schedule(level).growing_tests:
         return np.ones_like(at)
     return 1.0 + 9.0 * at
+
+
+def spoof_share(level: str, base: float, at: np.ndarray) -> np.ndarray:
+    """Return the share of imitating sessions on the victim's spoofed device for episodes
+    starting at window positions ``at``: ``base`` throughout, but at ``strong`` none in the
+    first third, then rising to all of them by the end (a technique that spreads)."""
+    if not schedule(level).spreading_spoofs:
+        return np.full(at.shape, base)
+    return np.clip(1.5 * (at - 1.0 / 3.0), 0.0, 1.0)

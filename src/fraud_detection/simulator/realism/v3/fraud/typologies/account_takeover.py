@@ -21,7 +21,6 @@ from ..draws import Hashed
 from .base import (
     CREW_SHARE_IMITATING,
     NS_PER_HOUR,
-    SPOOFED_DEVICE_SHARE,
     Context,
     Planned,
     RowTimes,
@@ -41,6 +40,7 @@ from .base import (
     online_entry,
     pool_slot,
     population_device_types,
+    spoof_at,
     spoofed,
     victims,
     victims_online_merchant,
@@ -137,7 +137,7 @@ class AccountTakeover(Typology):
         # Imitating, the session is often the victim's own, replayed with stolen cookies
         # (``SPOOFED_DEVICE_SHARE``): their device, behind the crew's IP.
         stealthy = plan.extra[rows.episode, STEALTHY] > 0
-        spoof = stealthy & (u.random() < SPOOFED_DEVICE_SHARE)
+        spoof = stealthy & (u.random() < spoof_at(ctx, plan, rows.episode))
         owner = ctx.pop.cards.owner[plan.card[rows.episode]]
         return spoofed(ctx, session, owner, rows.time, spoof)
 

@@ -45,7 +45,6 @@ from ..draws import Hashed
 from .base import (
     CREW_SHARE_IMITATING,
     NS_PER_HOUR,
-    SPOOFED_DEVICE_SHARE,
     Context,
     Planned,
     RowTimes,
@@ -65,6 +64,7 @@ from .base import (
     own_session,
     pool_slot,
     population_device_types,
+    spoof_at,
     spoofed,
     stealthy_rows,
     victims_online_merchant,
@@ -347,7 +347,7 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     ip = np.where(stealthy, infrastructure_key(CODE, breach, buyer, 6), ip)
     kind = Hashed(ctx.seed, "fraud.campaign", device, np.zeros(device.size, np.int64))
     session = attacker_session(ctx, device, population_device_types(ctx, kind.random()), ip)
-    spoof = stealthy & (slot.random() < SPOOFED_DEVICE_SHARE)
+    spoof = stealthy & (slot.random() < spoof_at(ctx, plan, rows.episode))
     session = spoofed(ctx, session, owner, rows.time, spoof)
     place = at_market(ctx, plan.extra[rows.episode, MARKET].astype(np.int64), rows.time)
     return make_rows(ctx, rows, ids, card, merchant, channel, entry, amount, session, place, CODE)

@@ -87,6 +87,7 @@ def build_merchants(cfg: GeneratorConfig, cities: pl.DataFrame, sites: FraudSite
     rng = stream(cfg.seed, "v3.merchants")
     shares = np.array([m.merchants for m in mcc.MCCS])
     code = _both_channels(rng.choice(len(mcc.MCCS), n, p=shares / shares.sum()), shares)
+    weight = _zipf(n, c.merchant_zipf_exponent) * mcc.PAYMENT_RATE[code]  # payments, not size
     city = rng.choice(cities.height, n, p=cities["weight"].to_numpy())
     radius = np.clip(3.0 * np.sqrt(cities["population"].to_numpy()[city] / 1e6), 1.0, 15.0)
     lat, lon = jitter(
@@ -95,7 +96,7 @@ def build_merchants(cfg: GeneratorConfig, cities: pl.DataFrame, sites: FraudSite
     frame = pl.DataFrame(
         {
             "merchant_id": np.arange(1, n + 1, dtype=np.int64),
-            "weight": _popularity(_zipf(n, c.merchant_zipf_exponent) * mcc.PAYMENT_RATE[code]),
+            "weight": weight / weight.sum(),
             "risk": rng.beta(c.merchant_risk_alpha, c.merchant_risk_beta, n),
             "mcc_code": pl.Series(mcc.CODES, dtype=pl.String).gather(code),
             "merchant_country": cities["country"].gather(city),
@@ -107,10 +108,6 @@ def build_merchants(cfg: GeneratorConfig, cities: pl.DataFrame, sites: FraudSite
         }
     )
     return frame.with_columns(_fraud_windows(cfg, frame, sites))
-
-
-def _popularity(weight: np.ndarray) -> np.ndarray:
-    return weight / weight.sum()
 
 
 def _both_channels(code: np.ndarray, shares: np.ndarray) -> np.ndarray:

@@ -41,7 +41,7 @@ from ...world.rows import (
     Rows,
 )
 from ..draws import Hashed
-from ..drift import day_weights, spoof_share, takeover_ramp
+from ..drift import day_weights, progress, spoof_share, takeover_ramp
 from ..presets import FraudParams
 
 NS_PER_HOUR = 3_600_000_000_000
@@ -376,7 +376,7 @@ SPOOFED_DEVICE_SHARE = 0.7
 
 def spoof_at(ctx: Context, plan: Planned, episode: np.ndarray) -> np.ndarray:
     """Return the ``SPOOFED_DEVICE_SHARE`` of each episode as the drift has it when it starts."""
-    at = np.clip((plan.start[episode] - ctx.first_ns) / max(ctx.stop_ns - ctx.first_ns, 1), 0, 1)
+    at = progress(plan.start[episode], ctx.first_ns, ctx.stop_ns)
     return spoof_share(ctx.params.drift, SPOOFED_DEVICE_SHARE, at)
 
 

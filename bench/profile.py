@@ -40,7 +40,7 @@ def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
     world = realism.world(cfg, tables)
     plan = realism.plan(cfg, world)[:chunks]
     remember_world("bench", world)
-    run = RunSpec("bench", cfg, None, (), user_agent_pool())
+    run = RunSpec("bench", cfg, None, user_agent_pool())
     run_chunk(ChunkTask(plan[0], run, Encoded(100_000)))  # warm-up: pools, imports
     profiler = Profiler(interval=0.0005)
     profiler.start()

@@ -96,16 +96,11 @@ def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
         with open_engine(cfg, math.ceil(cfg.total_rows / cfg.batch_size)) as engine:
             tables = realism.tables(cfg)
             catalogs = StagedCatalogs(cfg, tables, staging) if tables else None
-            run = RunSpec(
-                staging.token,
-                cfg,
-                catalogs.stage if catalogs else None,
-                catalogs.files if catalogs else (),
-                user_agent_pool(),
-                catalogs.suffix if catalogs else "",
-            )
             world = realism.world(cfg, tables)
             remember_world(staging.token, world)  # chunks run in this process reuse it
+            # Workers elsewhere load the driver's world instead of building their own.
+            staged = None if engine.in_process else staging.stage_world(world)
+            run = RunSpec(staging.token, cfg, staged, user_agent_pool())
             plan = realism.plan(cfg, world)
             yield _Job(cfg, realism, plan, engine, catalogs, run, staging)
     finally:

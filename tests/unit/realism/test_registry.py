@@ -9,7 +9,6 @@ import pytest
 
 from fraud_detection.simulator.cli import build_parser
 from fraud_detection.simulator.config import GeneratorConfig
-from fraud_detection.simulator.realism.base import Tables
 from fraud_detection.simulator.realism.registry import (
     REALISMS,
     cached_world,
@@ -42,12 +41,12 @@ def test_the_world_is_built_once_per_process_and_run(tmp_path: Path) -> None:
     realism = get_realism("v2")
     loads: list[int] = []
 
-    def load() -> Tables:
+    def load() -> object:
         loads.append(1)
-        return realism.tables(cfg)
+        return realism.world(cfg, realism.tables(cfg))
 
-    first = cached_world(realism, cfg, "run-a", load)
-    assert cached_world(realism, cfg, "run-a", load) is first
+    first = cached_world("run-a", load)
+    assert cached_world("run-a", load) is first
     assert len(loads) == 1
-    assert cached_world(realism, cfg, "run-b", load) is not first  # another run: loaded again
+    assert cached_world("run-b", load) is not first  # another run: loaded again
     assert len(loads) == 2

@@ -6,6 +6,7 @@ O(batch_size x workers) whatever ``total_rows`` is.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -52,12 +53,37 @@ def capped_workers(requested: int) -> int:
     return limit
 
 
+# glibc's mallopt parameters (malloc.h) and the values we set in processes we own.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+# Blocks up to 32 MB (glibc's ceiling) come from the heap instead of fresh mmaps, and freed
+# heap memory is kept for the next chunk instead of being returned to the kernel: every
+# chunk allocates and frees the same few hundred MB, and faulting those pages in again took a
+# sixth of a worker's CPU (system time 5.1-5.6 s of 30 s over 10M rows; 1.9-2.3 s with these).
+_MMAP_THRESHOLD = 32 * 1024 * 1024
+_TRIM_THRESHOLD = 1024 * 1024 * 1024
+
+
+def keep_freed_memory() -> bool:
+    """Tune glibc's allocator in a process that makes chunk after chunk (a worker, the CLI):
+    memory is reused between chunks rather than unmapped and faulted in again. Peak memory is
+    unchanged (it is the high-water mark of one chunk either way). A no-op off glibc; returns
+    whether it applied."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        applied = libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD) == 1
+        return applied and libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD) == 1
+    except (OSError, AttributeError):  # not Linux, or not glibc
+        return False
+
+
 class Pending(Protocol):
     def result(self) -> ChunkResult: ...
 
 
 class Engine:
     """Runs ``run_chunk`` somewhere; ``map`` yields results in plan order, ``window`` in flight."""
+
+    in_process = False  # True: chunks run in the driver's process (they share its world)
 
     def __init__(self, window: int = 1) -> None:
         self.window = window
@@ -95,6 +121,8 @@ class _Deferred:
 
 class InProcess(Engine):
     """Runs every chunk in the driver's own process, one at a time."""
+
+    in_process = True
 
     def submit(self, task: ChunkTask) -> Pending:
         return _Deferred(task)

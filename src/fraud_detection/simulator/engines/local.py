@@ -24,7 +24,13 @@ from typing import Any
 
 from ..errors import WorkerDiedError
 from ..storage.outputs import ChunkResult
-from .base import Engine, Pending, single_threaded_polars, workers_block_sigint
+from .base import (
+    Engine,
+    Pending,
+    keep_freed_memory,
+    single_threaded_polars,
+    workers_block_sigint,
+)
 from .tasks import ChunkTask, run_chunk
 
 # How long a worker gets to exit on SIGTERM before it is killed.
@@ -36,6 +42,7 @@ POLL_S = 0.5
 def _serve(conn: Connection) -> None:
     """A worker's life: run the chunks the driver sends until it sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # for a pool a caller's thread started
+    keep_freed_memory()
     while True:
         try:
             task = conn.recv()

@@ -7,6 +7,7 @@ cluster) gives the same rows. Engines never look inside a task.
 
 from __future__ import annotations
 
+import pickle
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -15,22 +16,20 @@ from ..chunk import generate_chunk
 from ..config import GeneratorConfig
 from ..plan import ChunkPlan
 from ..realism.registry import cached_world, get_realism
+from ..storage.destination import read_bytes
 from ..storage.location import Location
 from ..storage.outputs import ChunkResult, Output, deliver
-from ..storage.store import read_tables
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """What every chunk of a run shares: the config its realism builds the world from (once
-    per process), where the world's tables are, and the user-agent pool."""
+    """What every chunk of a run shares: its config, where the driver staged its world (None:
+    the process has it already, or builds it from the config), and the user-agent pool."""
 
     token: str
     config: GeneratorConfig
-    location: Location | None
-    files: tuple[str, ...]
+    world: tuple[Location, str] | None
     user_agents: tuple[str, ...]
-    suffix: str = ""  # the table files are stored as name + suffix (``.tmp`` while staged)
 
 
 @dataclass(frozen=True)
@@ -43,16 +42,17 @@ class ChunkTask:
 
 
 def load_world(run: RunSpec) -> Any:
-    """Return the run's world, read from its tables once per process."""
+    """Return the run's world: this process's cached one, else the driver's as staged (loaded
+    once per process), else built here from the config."""
     cfg = run.config
     realism = get_realism(cfg.realism)
 
-    def tables() -> dict[str, Any]:
-        if run.location is None or not run.files:
-            return {}
-        return read_tables(run.location, list(run.files), run.suffix)
+    def staged() -> Any:
+        if run.world is None:
+            return realism.world(cfg, {})
+        return pickle.loads(read_bytes(*run.world))
 
-    return cached_world(realism, cfg, run.token, tables)
+    return cached_world(run.token, staged)
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:

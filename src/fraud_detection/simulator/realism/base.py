@@ -1,9 +1,10 @@
 """The realism interface: one object per realism, behind which a whole way of making rows lives.
 
 A realism says what it prepares once on the driver (``tables``: catalogs, written by the
-caller's store), what a worker builds from those tables (``world``, cached per process by
-``cached_world``), the random-stream purposes its chunks draw from, how the run is planned
-(``plan``) and how a chunk's columns are generated (``generate``). ``chunk.generate_chunk``
+caller's store), what its chunks need built from those tables (``world``: built by the driver,
+which stages it for workers in other processes; ``cached_world`` keeps one per process), the
+random-stream purposes its chunks draw from, how the run is planned (``plan``) and how a
+chunk's columns are generated (``generate``). ``chunk.generate_chunk``
 dispatches to it and enforces the output schema.
 """
 
@@ -68,13 +69,11 @@ class Realism(ABC):
 _WORLD: tuple[str, Any] | None = None
 
 
-def cached_world(
-    realism: Realism, cfg: GeneratorConfig, token: str, load: Callable[[], Tables]
-) -> Any:
-    """Return ``realism``'s world for run ``token``, built once per process from ``load()``."""
+def cached_world(token: str, load: Callable[[], Any]) -> Any:
+    """Return the world of run ``token``, obtained once per process from ``load()``."""
     global _WORLD
     if _WORLD is None or _WORLD[0] != token:
-        _WORLD = (token, realism.world(cfg, load()))
+        _WORLD = (token, load())
     return _WORLD[1]
 
 

@@ -51,7 +51,7 @@ STAGING_DIR = ".staging"
 RUN_FILE = "run.json"
 TMP_SUFFIX = ".tmp"
 # Inside a run's staging directory.
-STAGED_CATALOGS = "catalog"
+STAGED_WORLD = "world.pickle"  # the driver's world, loaded by workers in other processes
 STAGED_DATASET = "dataset"
 STAGED_SPOOL = "chunks"
 STAGED_OLD = "replaced"

@@ -61,9 +61,17 @@ def load_cities(countries: Mapping[str, float]) -> pl.DataFrame:
     )
 
 
+# Below this many keys a binary search stays in cache, and sorting the queries costs more
+# than it saves (measured: 5,000 keys, 700,000 queries: 57 ms unsorted, 104 ms sorted first).
+SORT_QUERIES_ABOVE = 1 << 16
+
+
 def search(keys: np.ndarray, queries: np.ndarray, side: str = "right") -> np.ndarray:
-    """Return ``np.searchsorted(keys, queries, side)``, queries sorted first: a binary search
-    over a large array is several times faster when successive queries land close together."""
+    """Return ``np.searchsorted(keys, queries, side)``, over many keys with the queries sorted
+    first: a binary search over a large array is several times faster when successive queries
+    land close together."""
+    if keys.size <= SORT_QUERIES_ABOVE:
+        return np.searchsorted(keys, queries, side=side)  # type: ignore[call-overload]
     order = np.argsort(queries)
     out = np.empty(queries.size, dtype=np.int64)
     out[order] = np.searchsorted(keys, queries[order], side=side)  # type: ignore[call-overload]

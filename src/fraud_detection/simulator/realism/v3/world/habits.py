@@ -30,8 +30,9 @@ Picks = tuple[np.ndarray, np.ndarray]  # (count per owner, values owner by owner
 
 
 def first_distinct(owner: np.ndarray, picks: np.ndarray, k: np.ndarray) -> Picks:
-    """Return per owner the first ``k[owner]`` distinct values of its picks, in draw order
-    (``owner`` ascending): how many each owner got, and the values owner after owner.
+    """Return per owner the first ``k[owner]`` distinct values of its picks (non-negative
+    integers), in draw order (``owner`` ascending): how many each owner got, and the values
+    owner after owner.
 
     The first distinct values of a sequence of weighted draws with replacement are a weighted
     sample without replacement (successive sampling), so this is what Gumbel-top-k gives,
@@ -39,8 +40,8 @@ def first_distinct(owner: np.ndarray, picks: np.ndarray, k: np.ndarray) -> Picks
     """
     if owner.size == 0:
         return np.zeros(k.size, dtype=np.int64), picks[:0]
-    draw = np.arange(owner.size)
-    order = np.lexsort((draw, picks, owner))
+    # Owner, then value, then draw order: a stable sort of one combined key (lexsort's order).
+    order = np.argsort(owner.astype(np.int64) * (int(picks.max()) + 1) + picks, kind="stable")
     first = np.r_[
         True, (owner[order][1:] != owner[order][:-1]) | (picks[order][1:] != picks[order][:-1])
     ]
@@ -108,7 +109,10 @@ def habits_table(
 
 def list_column(offsets: np.ndarray, values: np.ndarray) -> pl.Series:
     """Return a List series whose row i is ``values[offsets[i]:offsets[i + 1]]``."""
-    array = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
+    # Through Polars: ``pa.array`` on a NumPy array imports pandas (0.2 s) to check its type.
+    array = pa.ListArray.from_arrays(
+        pl.Series(offsets.astype(np.int32)).to_arrow(), pl.Series(values).to_arrow()
+    )
     series = pl.from_arrow(array)
     assert isinstance(series, pl.Series)
     return series

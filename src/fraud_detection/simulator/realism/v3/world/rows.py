@@ -110,5 +110,5 @@ def empty() -> Rows:
         device_type=i8, device_kind=i8, device_ref=i64, ip_kind=i8, ip_ref=i64, agent=i64,
         latitude=f64, longitude=f64, offset=np.zeros(0, np.int16), recurring=np.zeros(0, bool),
         label=np.zeros(0, bool), fraud_type=i8, episode=i64, campaign=i64, reported=i64,
-        fresh_devices=pa.array([], pa.string()), fresh_ips=pa.array([], pa.string()),
+        fresh_devices=pa.nulls(0, pa.string()), fresh_ips=pa.nulls(0, pa.string()),
     )  # fmt: skip

@@ -95,5 +95,5 @@ def subscription_rows(pop: Population, idx: np.ndarray, times: np.ndarray) -> Ro
         ip_ref=owner, agent=np.full(n, -1, np.int64), latitude=cust.latitude[owner],
         longitude=cust.longitude[owner], offset=pop.clock.offsets.at(zone, times),
         recurring=np.ones(n, dtype=bool), **unlabelled(n),
-        fresh_devices=pa.array([], pa.string()), fresh_ips=pa.array([], pa.string()),
+        fresh_devices=pa.nulls(0, pa.string()), fresh_ips=pa.nulls(0, pa.string()),
     )  # fmt: skip

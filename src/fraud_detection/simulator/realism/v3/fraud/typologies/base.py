@@ -670,4 +670,4 @@ def choose(mask: np.ndarray, if_true: Place, if_false: Place) -> Place:
 
 def no_strings() -> pa.StringArray:
     """Return an empty string array (no fresh devices or IPs)."""
-    return pa.array([], pa.string())
+    return pa.nulls(0, pa.string())

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -164,21 +165,34 @@ class Lines:
         return cls(order, slot, start, end, origin, span + 2 * NS_PER_DAY)
 
     def live(self, slot: np.ndarray, times: np.ndarray) -> np.ndarray:
-        """Return the physical card of each slot in use at each moment, -1 where none is."""
+        """Return the physical card of each slot in use at each moment, -1 where none is.
+
+        A slot's intervals are disjoint and in time order, and most slots have one or two:
+        each row walks its slot's intervals from the first while they start by its moment.
+        """
         out = np.full(slot.size, -1, dtype=np.int64)
         if self.slot.size == 0 or slot.size == 0:
             return out
-        # (slot, second) as one sortable integer; the exact moment is checked after.
-        width = self.span // 1_000_000_000 + 2
-        key = self.slot * width + (self.start - self.origin) // 1_000_000_000
-        moment = np.clip(times, self.origin, self.origin + self.span)
-        i = np.searchsorted(key, slot * width + (moment - self.origin) // 1_000_000_000, "right")
-        for j in (i - 1, i):  # the card found, or the next one if it starts within the second
-            k = np.clip(j, 0, self.slot.size - 1)
-            ok = (j >= 0) & (j < self.slot.size) & (out < 0) & (self.slot[k] == slot)
-            ok &= (self.start[k] <= times) & (times < self.end[k])
-            out[ok] = self.card[k[ok]]
+        ptr = self.by_slot
+        inside = slot < ptr.size - 1
+        row = np.flatnonzero(inside)
+        k, stop = ptr[slot[row]], ptr[slot[row] + 1]
+        keep = k < stop
+        row, k, stop = row[keep], k[keep], stop[keep]
+        while row.size:
+            t = times[row]
+            started = self.start[k] <= t
+            hit = started & (t < self.end[k])
+            out[row[hit]] = self.card[k[hit]]
+            more = started & ~hit & (k + 1 < stop)
+            row, k, stop = row[more], k[more] + 1, stop[more]
         return out
+
+    @cached_property
+    def by_slot(self) -> np.ndarray:
+        """Slot s's intervals are ``ptr[s]:ptr[s + 1]`` (CSR over the sorted intervals)."""
+        top = int(self.slot.max(initial=-1)) + 1
+        return np.searchsorted(self.slot, np.arange(top + 1))
 
     def end_of(self, card: np.ndarray) -> np.ndarray:
         """Return when each physical card stops being used (ns)."""

@@ -12,6 +12,7 @@ import polars as pl
 import pyarrow as pa
 
 from .config import FeatureConfig
+from .libcache import cached_json
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 # Two ASCII hex digits per byte value, as one uint16 (little-endian: first digit first).
@@ -90,12 +91,18 @@ def _dotted(first: np.ndarray, rest: np.ndarray) -> pl.Series:
 
 @cache
 def user_agent_pool() -> tuple[str, ...]:
-    """Return a fixed pool of realistic user agents (Faker, seeded, built once per process)."""
+    """Return a fixed pool of realistic user agents (Faker, seeded; once per process, and
+    kept in the library cache for the installed Faker)."""
+    key = [_POOL_SEED, USER_AGENT_POOL_SIZE]
+    return tuple(cached_json("user-agents", "faker", key, _faker_agents))
+
+
+def _faker_agents() -> list[str]:
     from faker import Faker  # slow to import: only where a pool is built
 
     fake = Faker()
     fake.seed_instance(_POOL_SEED)
-    return tuple(fake.user_agent() for _ in range(USER_AGENT_POOL_SIZE))
+    return [fake.user_agent() for _ in range(USER_AGENT_POOL_SIZE)]
 
 
 def agent_family(ua: str) -> str:

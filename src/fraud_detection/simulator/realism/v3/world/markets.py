@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.spatial import cKDTree
 
 from . import mcc
 from .geo import (
@@ -130,6 +129,8 @@ class Markets:
     def nearest(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """Return the market nearest each point (a k-d tree on the unit sphere: the chord
         distance orders points as the great-circle distance does)."""
+        from scipy.spatial import cKDTree  # the driver builds the world: workers never need it
+
         tree = cKDTree(unit_vectors(self.latitude, self.longitude))
         _, index = tree.query(unit_vectors(lat, lon))
         return np.asarray(index, dtype=np.int64)

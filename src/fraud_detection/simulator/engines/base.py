@@ -63,11 +63,15 @@ _MMAP_THRESHOLD = 32 * 1024 * 1024
 _TRIM_THRESHOLD = 1024 * 1024 * 1024
 
 
+# Set by the CLI: the process is ours, so chunks it runs itself may tune its allocator.
+OWN_PROCESS = {"chunks_tune_allocator": False}
+
+
 def keep_freed_memory() -> bool:
-    """Tune glibc's allocator in a process that makes chunk after chunk (a worker, the CLI):
-    memory is reused between chunks rather than unmapped and faulted in again. Peak memory is
-    unchanged (it is the high-water mark of one chunk either way). A no-op off glibc; returns
-    whether it applied."""
+    """Tune glibc's allocator in a process that makes chunk after chunk (a worker; the CLI's
+    own process when it runs the chunks): memory is reused between chunks rather than unmapped
+    and faulted in again. Called once the catalogs are built: the start-up's larger
+    allocations still return to the kernel. A no-op off glibc; returns whether it applied."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         applied = libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD) == 1
@@ -124,7 +128,13 @@ class InProcess(Engine):
 
     in_process = True
 
+    def __init__(self, window: int = 1) -> None:
+        super().__init__(window)
+        self._tuned = False
+
     def submit(self, task: ChunkTask) -> Pending:
+        if not self._tuned and OWN_PROCESS["chunks_tune_allocator"]:
+            self._tuned = keep_freed_memory() or True
         return _Deferred(task)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..chunk import generate_chunk
@@ -50,7 +51,11 @@ def load_world(run: RunSpec) -> Any:
     def staged() -> Any:
         if run.world is None:
             return realism.world(cfg, {})
-        return pickle.loads(read_bytes(*run.world))
+        location, name = run.world
+        if isinstance(location, Path):  # streamed, without a copy of the file in memory
+            with (location / name).open("rb") as file:
+                return pickle.load(file)
+        return pickle.loads(read_bytes(location, name))
 
     return cached_world(run.token, staged)
 

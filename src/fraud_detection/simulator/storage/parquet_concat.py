@@ -164,6 +164,8 @@ class _Writer:
                 for k, v in pairs:
                     self.value(kt, k)
                     self.value(vt, v)
+        elif kind == _STRUCT and isinstance(value, bytes):
+            self.out += value  # a struct encoded already
         elif kind == _STRUCT:
             self.struct(value)
 
@@ -241,7 +243,9 @@ class ParquetConcatenator:
         self.position = len(MAGIC)
         self.meta: list[Field] | None = None
         self.schema: Any = None
-        self.row_groups: list[list[Field]] = []
+        # Each row group's footer entry, encoded as it arrives: as decoded fields, the
+        # entries of a 50M-row file (500 row groups, their string statistics) took 150 MB.
+        self.row_groups: list[bytes] = []
         self.rows = 0
 
     def append(self, data: bytes) -> None:
@@ -291,7 +295,12 @@ class ParquetConcatenator:
                 column_meta = _get(column, _CC_META)
                 if column_meta is not None:
                     _shift(column_meta.value, _CM_OFFSETS, delta)
-            self.row_groups.append(group)
+            ordinal = _get(group, _RG_ORDINAL)
+            if ordinal is not None:
+                ordinal.value = len(self.row_groups)
+            writer = _Writer()
+            writer.struct(group)
+            self.row_groups.append(bytes(writer.out))
         num_rows = _get(meta, _FILE_NUM_ROWS)
         self.rows += int(num_rows.value) if num_rows else 0
 
@@ -299,10 +308,6 @@ class ParquetConcatenator:
         """Write the footer that lists every appended row group."""
         if self.meta is None:
             raise ParquetFormatError("nothing to write: no file was appended")
-        for ordinal, group in enumerate(self.row_groups):
-            ordinal_field = _get(group, _RG_ORDINAL)
-            if ordinal_field is not None:
-                ordinal_field.value = ordinal
         for f in self.meta:
             if f.id == _FILE_NUM_ROWS:
                 f.value = self.rows

@@ -79,7 +79,10 @@ class RunStaging:
         name = staged(STAGED_WORLD)
         if isinstance(self.root, S3Location):
             self.track(self.root, [name], staged=True)
-        write_bytes(self.root, name, pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes(self.root, name, pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
+        else:  # streamed: the driver never holds a second copy of the world as bytes
+            with (self.root / name).open("wb") as file:
+                pickle.dump(world, file, protocol=pickle.HIGHEST_PROTOCOL)
         return self.root, name
 
     def committed(self) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .config import GeneratorConfig, load_config
-from .engines.base import OWN_PROCESS
+from .engines.base import own_this_process
 from .errors import ConfigError, S3UploadError, SimulatorError, Terminated
 from .realism.registry import REALISMS
 from .result import GenerationResult
@@ -180,7 +180,7 @@ def _main(argv: Sequence[str] | None) -> int:  # long: one except per exit code,
         for handler in logging.getLogger().handlers:
             handler.addFilter(_warnings_of_distributed)  # added once: it is the same function
     log.debug("Arguments: %s", vars(args))
-    OWN_PROCESS["chunks_tune_allocator"] = True  # ours: chunks it runs may tune its allocator
+    own_this_process()  # chunks run in this process may tune its allocator
     try:
         cfg = load_config(args.config, _overrides(args))
         return _run(cfg, args.s3 or cfg.s3_upload)

@@ -95,7 +95,7 @@ def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
     try:
         with open_engine(cfg, math.ceil(cfg.total_rows / cfg.batch_size)) as engine:
             tables = realism.tables(cfg)
-            catalogs = StagedCatalogs(cfg, tables, staging) if tables else None
+            catalogs = StagedCatalogs(cfg, tables) if tables else None
             world = realism.world(cfg, tables)
             remember_world(staging.token, world)  # chunks run in this process reuse it
             # Workers elsewhere load the driver's world instead of building their own.

@@ -28,3 +28,28 @@ def test_the_environment_lifts_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     assert capped_workers(10_000) == 64
     monkeypatch.setenv(MAX_WORKERS_ENV, "nonsense")
     assert cpu_limit() == len(os.sched_getaffinity(0))
+
+
+def test_only_the_generators_own_process_tunes_its_allocator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fraud_detection.simulator.engines import base
+
+    calls: list[int] = []
+    monkeypatch.setattr(base, "keep_freed_memory", lambda: calls.append(1) or True)
+    monkeypatch.setattr(base, "_OWN_PROCESS", False)
+    base.InProcess().submit(object())  # type: ignore[arg-type]  # a library caller's process
+    assert calls == []
+    base.own_this_process()  # the CLI
+    engine = base.InProcess()
+    for _ in range(3):
+        engine.submit(object())  # type: ignore[arg-type]
+    assert calls == [1]  # once, at its first chunk
+
+
+def test_freed_memory_is_kept_on_glibc() -> None:
+    import platform
+
+    from fraud_detection.simulator.engines.base import keep_freed_memory
+
+    assert keep_freed_memory() is (platform.libc_ver()[0] == "glibc")

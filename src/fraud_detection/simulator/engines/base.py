@@ -63,8 +63,14 @@ _MMAP_THRESHOLD = 32 * 1024 * 1024
 _TRIM_THRESHOLD = 1024 * 1024 * 1024
 
 
-# Set by the CLI: the process is ours, so chunks it runs itself may tune its allocator.
-OWN_PROCESS = {"chunks_tune_allocator": False}
+_OWN_PROCESS = False  # set by the CLI (``own_this_process``): chunks here may tune the allocator
+
+
+def own_this_process() -> None:
+    """Say that this process is the generator's own (the CLI), not a library caller's: chunks
+    it runs itself may then tune its allocator (``keep_freed_memory``)."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
 
 
 def keep_freed_memory() -> bool:
@@ -133,7 +139,7 @@ class InProcess(Engine):
         self._tuned = False
 
     def submit(self, task: ChunkTask) -> Pending:
-        if not self._tuned and OWN_PROCESS["chunks_tune_allocator"]:
+        if not self._tuned and _OWN_PROCESS:
             self._tuned = keep_freed_memory() or True
         return _Deferred(task)
 

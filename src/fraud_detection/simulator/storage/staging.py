@@ -133,10 +133,7 @@ class StagedCatalogs:
     Workers do not read these: they load the driver's world (``RunStaging.stage_world``).
     """
 
-    def __init__(
-        self, cfg: GeneratorConfig, tables: Mapping[str, pl.DataFrame], staging: RunStaging
-    ) -> None:
-        del staging  # nothing of the catalogs is staged: they are written at commit
+    def __init__(self, cfg: GeneratorConfig, tables: Mapping[str, pl.DataFrame]) -> None:
         self.final: Location = cfg.out_dir / CATALOG_DIR
         self.files = tuple(tables)
         c = cfg.catalog

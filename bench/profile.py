@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -65,3 +68,57 @@ def stage_breakdown(chunks: int = 10) -> list[tuple[str, float]]:
     return [
         (name, seconds / len(plan)) for name, seconds in ranked if seconds / len(plan) >= 0.0005
     ]
+
+
+# The driver's start-up, by what it does: pyinstrument frames as module.function (realism/v3).
+STARTUP_STAGES = {
+    "build.build_customers": "catalogs: customers (homes, devices, habits, travel, subscriptions)",
+    "build.build_merchants": "catalogs: merchants",
+    "build.cities_for": "catalogs: cities (GeoNames)",
+    "build.build_cards": "catalogs: cards (PAN hashes)",
+    "population.from_tables": "population (clock, calendar and rhythm, habits as arrays)",
+    "blocks.resolve": "card blocks and replacements (fitting stories on cards)",
+    "episodes.plan_episodes": "episode plan (twice: before and after the blocks)",
+    "episodes.rows_between": "episode rows (the episodes table)",
+    "plan.plan_v3": "chunk plan",
+}
+
+
+def startup_breakdown() -> list[tuple[str, float]]:
+    """Return (stage, seconds) of the driver's start-up at the shipped sizes: catalogs, world
+    and chunk plan, profiled in a fresh process (imports done, the library cache on disk)."""
+    command = [sys.executable, "-m", "bench.profile"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    return [(name, seconds) for name, seconds in json.loads(done.stdout)]
+
+
+def _startup_here() -> list[tuple[str, float]]:
+    from pyinstrument import Profiler
+
+    from fraud_detection.simulator.config import load_config
+    from fraud_detection.simulator.realism.registry import get_realism
+
+    cfg = load_config(ROOT / "generator_config.yaml")
+    realism = get_realism(cfg.realism)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    world = realism.world(cfg, realism.tables(cfg))
+    realism.plan(cfg, world)
+    profiler.stop()
+    root = profiler.last_session.root_frame() if profiler.last_session else None
+    totals: dict[str, float] = defaultdict(float)
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        name = f"{Path(node.file_path or '').stem}.{node.function.rsplit('.', 1)[-1]}"
+        if name in STARTUP_STAGES:
+            totals[STARTUP_STAGES[name]] += node.time
+        else:
+            stack.extend(node.children)
+    total = root.time if root is not None else 0.0
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    return [*ranked, ("everything else", total - sum(totals.values())), ("total", total)]
+
+
+if __name__ == "__main__":
+    print(json.dumps(_startup_here()))

@@ -389,7 +389,7 @@ def render(
     summaries: list[Summary],
     rounds: int,
     stages: list[tuple[str, float]],
-    startup: list[tuple[str, float]],
+    startup_stages: list[tuple[str, float]],
     notes: str,
 ) -> str:
     floors = {s.case.rows: s.case for s in summaries if s.case.kind == "floor"}
@@ -444,7 +444,7 @@ def render(
         "| stage | ms |",
         "| --- | ---: |",
     ]
-    lines += [f"| {name} | {t * 1000:.0f} |" for name, t in startup]
+    lines += [f"| {name} | {t * 1000:.0f} |" for name, t in startup_stages]
     lines += ["", NOTES_MARK, notes.strip(), ""]
     return "\n".join(lines)
 

@@ -61,3 +61,14 @@ def test_start_up_is_timed_from_the_config_line_to_the_first_chunk() -> None:
     _watch_log(Child(), 0.0, marks)  # type: ignore[arg-type]
     assert set(marks) == {"config", "first_chunk"}
     assert marks["first_chunk"] >= marks["config"]
+
+
+def test_results_show_every_case_the_targets_and_both_profiles() -> None:
+    from bench.__main__ import NOTES_MARK, render
+
+    results = [_run(FLOOR_10M, 17.0), _run(V3_10M_2, 16.0, 2.9)]
+    text = render(summarise(results), 1, [("deliver", 0.09)], [("catalogs", 0.7)], "kept")
+    assert "| generator, 2 workers | 10,000,000 | 1 | 16.0 |  |" in text
+    assert "| 2.90 |" in text  # the start-up column
+    assert "| deliver | 90.0 | 100% |" in text and "| catalogs | 700 |" in text
+    assert text.rstrip().endswith(f"{NOTES_MARK}\nkept")

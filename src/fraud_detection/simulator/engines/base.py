@@ -140,7 +140,8 @@ class InProcess(Engine):
 
     def submit(self, task: ChunkTask) -> Pending:
         if not self._tuned and _OWN_PROCESS:
-            self._tuned = keep_freed_memory() or True
+            keep_freed_memory()
+            self._tuned = True
         return _Deferred(task)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -147,8 +146,7 @@ class Lines:
     slot: np.ndarray
     start: np.ndarray
     end: np.ndarray  # exclusive: blocked, the next card's arrival, or its expiry
-    origin: int
-    span: int
+    ptr: np.ndarray  # slot s's intervals are ptr[s]:ptr[s + 1] (CSR over the sorted intervals)
 
     @classmethod
     def build(cls, cards: Card) -> Lines:
@@ -158,11 +156,8 @@ class Lines:
         following = np.r_[start[1:], NEVER]
         same = np.r_[slot[1:] == slot[:-1], False]
         end = np.minimum(np.minimum(expiry, blocked), np.where(same, following, NEVER))
-        origin = int(start.min(initial=0)) - NS_PER_DAY
-        span = int(
-            max(int(end[end < NEVER].max(initial=origin)), int(start.max(initial=0))) - origin
-        )
-        return cls(order, slot, start, end, origin, span + 2 * NS_PER_DAY)
+        ptr = np.searchsorted(slot, np.arange(int(slot.max(initial=-1)) + 2))
+        return cls(order, slot, start, end, ptr)
 
     def live(self, slot: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Return the physical card of each slot in use at each moment, -1 where none is.
@@ -173,7 +168,7 @@ class Lines:
         out = np.full(slot.size, -1, dtype=np.int64)
         if self.slot.size == 0 or slot.size == 0:
             return out
-        ptr = self.by_slot
+        ptr = self.ptr
         inside = slot < ptr.size - 1
         row = np.flatnonzero(inside)
         k, stop = ptr[slot[row]], ptr[slot[row] + 1]
@@ -187,12 +182,6 @@ class Lines:
             more = started & ~hit & (k + 1 < stop)
             row, k, stop = row[more], k[more] + 1, stop[more]
         return out
-
-    @cached_property
-    def by_slot(self) -> np.ndarray:
-        """Slot s's intervals are ``ptr[s]:ptr[s + 1]`` (CSR over the sorted intervals)."""
-        top = int(self.slot.max(initial=-1)) + 1
-        return np.searchsorted(self.slot, np.arange(top + 1))
 
     def end_of(self, card: np.ndarray) -> np.ndarray:
         """Return when each physical card stops being used (ns)."""

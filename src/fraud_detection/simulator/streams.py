@@ -72,6 +72,7 @@ PURPOSES = MappingProxyType(
         "fraud.session": 134,
         "fraud.campaign": 135,
         "fraud.drift": 136,
+        "fraud.own_session": 137,
     }
 )
 

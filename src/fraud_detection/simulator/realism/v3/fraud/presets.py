@@ -45,6 +45,13 @@ MIXES = MappingProxyType(
 # magstripe) let raw columns reach ROC AUC 0.91-0.93 and history added 0.04-0.07 (guard 0.08).
 MIMICRY = MappingProxyType({"easy": 0.3, "medium": 0.95, "hard": 0.9})
 PACE = MappingProxyType({"easy": 1.5, "medium": 1.0, "hard": 0.5})
+# How far above the owner's usual an imitating episode spends, as a multiple of its story's
+# range (an imitating takeover 2.2-4.2x the owner's ticket, a stolen card 2-4x, a buyer of a
+# breached number 3.2-5.2x). Hard fraud hides who, where and when (imitation, slow pace,
+# breached numbers used months later) but still has to cash out: professional crews take more
+# per card [assumption]. At 1.0 hard's classic baseline sat at ROC AUC 0.70-0.74 over nine
+# seeds (issue 23's band starts at 0.70); at 1.3 it gains about 0.025 (docs/decisions.md).
+IMITATION_SPEND = MappingProxyType({"easy": 1.0, "medium": 1.0, "hard": 1.3})
 # Breach -> first use: weeks to months (Wawa ~10 months undetected; cards sold 1-4 months on).
 COMPROMISE_LAG_DAYS = MappingProxyType({"easy": 14.0, "medium": 30.0, "hard": 60.0})
 NEVER_REPORTED = MappingProxyType({"easy": 0.01, "medium": 0.04, "hard": 0.10})
@@ -69,7 +76,7 @@ class Infrastructure:
 INFRASTRUCTURE = MappingProxyType(
     {
         "easy": Infrastructure(1, 10, 1, 2, 12.0, 1),
-        "medium": Infrastructure(4, 4, 4, 3, 8.0, 2),  # 3 crew IPs: a graph to find (issue 19)
+        "medium": Infrastructure(4, 4, 4, 2, 8.0, 2),  # 2 crew IPs: a graph to find (issue 19)
         "hard": Infrastructure(6, 3, 6, 12, 5.0, 3),
     }
 )
@@ -88,6 +95,7 @@ class FraudParams:
     report_delay_scale: float
     infrastructure: Infrastructure = INFRASTRUCTURE["medium"]
     drift: str = "mild"
+    imitation_spend: float = 1.0
 
     def share(self, typology: str) -> float:
         return self.shares[TYPOLOGIES.index(typology)]
@@ -112,6 +120,7 @@ def resolve(cfg: GeneratorConfig) -> FraudParams:
         report_delay_scale=_pick(f.report_delay_scale, REPORT_DELAY_SCALE[level]),
         infrastructure=INFRASTRUCTURE[level],
         drift=f.drift,
+        imitation_spend=IMITATION_SPEND[level],
     )
 
 

@@ -7,6 +7,7 @@ imitate their victim. All of it is vectorised over rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -322,23 +323,51 @@ class Sessions:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@dataclass(frozen=True)
+class Identities:
+    """Where the fresh sessions of some rows get their identifiers, for the rows marked in a
+    mask: user agents (indices into the pool), device ids and IPs away from home. Everyday rows
+    draw them from their chunk's generators; fraud rows from words keyed by the row, so every
+    chunk draws the same (``fraud.typologies.base.own_session``)."""
+
+    agents: Callable[[np.ndarray], np.ndarray]
+    device_ids: Callable[[np.ndarray], pa.StringArray]
+    ips: Callable[[np.ndarray], pl.Series]
+
+
 def sessions(
     pop: Population, customer: np.ndarray, times: np.ndarray, channel: np.ndarray,
     spell: np.ndarray, rng: np.random.Generator, rng_device: np.random.Generator,
     rng_ip: np.random.Generator, families: AgentFamilies, large: np.ndarray | None = None,
 ) -> Sessions:  # fmt: skip
+    """Return the sessions of rows (``draw_sessions``) from the chunk's generators."""
+    u = rng.random((4, customer.size))
+    ids = Identities(
+        lambda rows: rng.integers(0, len(families.pool), int(rows.sum())),
+        lambda rows: uuid4_array(rng_device, int(rows.sum())),
+        lambda rows: ipv4_series(rng_ip, int(rows.sum())),
+    )
+    return draw_sessions(pop, customer, times, channel, spell, u, ids, families, large)
+
+
+def draw_sessions(
+    pop: Population, customer: np.ndarray, times: np.ndarray, channel: np.ndarray,
+    spell: np.ndarray, u: np.ndarray, ids: Identities, families: AgentFamilies,
+    large: np.ndarray | None = None,
+) -> Sessions:  # fmt: skip
     """Return the sessions of rows: card-present rows carry the terminal's type and no device,
     IP or user agent; online rows mostly one of the customer's own devices and, at home, often
-    their home IP, else a mobile carrier's shared IP or another network's."""
+    their home IP, else a mobile carrier's shared IP or another network's. ``u`` holds four
+    uniforms per row (device, second device, IP, slot); ``ids`` makes the fresh identifiers."""
     online = channel == ONLINE
-    u_device, u_second, u_ip, u_slot = rng.random((4, customer.size))
+    u_device, u_second, u_ip, u_slot = u
     own_share = USUAL_DEVICE_SHARE if large is None else np.where(large, 0.5, USUAL_DEVICE_SHARE)
     device_kind, device_type = _own_devices(
         pop, customer, times, online, u_device < own_share, u_second
     )
     fresh_device = device_kind == FRESH
     agent = np.full(customer.size, -1, dtype=np.int64)
-    agent[fresh_device] = rng.integers(0, len(families.pool), int(fresh_device.sum()))
+    agent[fresh_device] = ids.agents(fresh_device)
     device_type[fresh_device] = families.device_type[agent[fresh_device]]
     terminal = len(pop.device_types) - 3
     device_type[channel == IN_STORE] = terminal + POS
@@ -350,10 +379,10 @@ def sessions(
     ip_kind = np.where(at_home & (u_ip < USUAL_IP_SHARE), USUAL, np.where(online, FRESH, NONE))
     fresh_ip = ip_kind == FRESH
     slot = (u_slot * pop.public_devices).astype(np.int64)
-    devices = pl.Series(uuid4_array(rng_device, int(fresh_device.sum())))
+    devices = pl.Series(ids.device_ids(fresh_device))
     devices = devices.scatter(np.flatnonzero(public[fresh_device]), _public(pop, slot[public], 0))
     mobile = fresh_ip & (device_type == pop.mobile_type)
-    ips = pl.Series(_fresh_ips(pop, customer[fresh_ip], mobile[fresh_ip], u_slot[fresh_ip], rng_ip))
+    ips = pl.Series(_fresh_ips(pop, customer, fresh_ip, mobile, u_slot, ids.ips))
     on_public = public[fresh_ip]
     ips = ips.scatter(np.flatnonzero(on_public), _public(pop, slot[fresh_ip][on_public], 1))
     return Sessions(
@@ -407,15 +436,17 @@ def _refs(customer: np.ndarray, fresh: np.ndarray) -> np.ndarray:
 
 
 def _fresh_ips(
-    pop: Population, customer: np.ndarray, mobile: np.ndarray, u_slot: np.ndarray,
-    rng: np.random.Generator,
+    pop: Population, customer: np.ndarray, fresh: np.ndarray, mobile: np.ndarray,
+    u_slot: np.ndarray, draw: Callable[[np.ndarray], pl.Series],
 ) -> pa.StringArray:  # fmt: skip
-    """Return IPs of sessions away from the home network: a phone's are its carrier's (one of
-    a national pool shared by many customers, like carrier-grade NAT), the others anyone's."""
-    ips = ipv4_series(rng, customer.size)
+    """Return the IPs of the ``fresh`` rows' sessions away from the home network: a phone's
+    (``mobile``) are its carrier's (one of a national pool shared by many customers, like
+    carrier-grade NAT), the others anyone's (``draw``)."""
+    ips = draw(fresh)
+    mobile = mobile[fresh]
     if mobile.any():
-        country = np.maximum(pop.customers.country[customer[mobile]], 0)
-        slot = (u_slot[mobile] * pop.carrier_ips[country]).astype(np.int64)
+        country = np.maximum(pop.customers.country[customer[fresh][mobile]], 0)
+        slot = (u_slot[fresh][mobile] * pop.carrier_ips[country]).astype(np.int64)
         words = mix(
             (country.astype(np.uint64) << np.uint64(32)) + slot.astype(np.uint64) + pop.salt
         )

@@ -112,7 +112,8 @@ class AccountTakeover(Typology):
         merchant = self._merchants(ctx, owner, stealthy, crew, h.random(), h.random())
         # Resaleable goods well above the owner's usual (research note: about 3x); imitating,
         # still above it, where the victim shops.
-        factor = np.where(stealthy, h.uniform(2.2, 4.2), h.uniform(3.0, 6.0))
+        spend = ctx.params.imitation_spend
+        factor = np.where(stealthy, spend * h.uniform(2.2, 4.2), h.uniform(3.0, 6.0))
         amount = amounts(pop, owner, merchant, factor, h.normal())
         channel, entry = online_entry(card.size)
         session = self._session(ctx, plan, rows)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
 
 from .....config import GeneratorConfig
 from .....features import (
@@ -23,7 +22,9 @@ from .....features import (
 from ...world import mcc
 from ...world.behaviour import (
     AgentFamilies,
+    Identities,
     Sessions,
+    draw_sessions,
 )
 from ...world.calendar import warp
 from ...world.markets import Groups
@@ -34,10 +35,7 @@ from ...world.population import (
 from ...world.rows import (
     ECOM,
     FRESH,
-    NEXT,
-    NONE,
     ONLINE,
-    USUAL,
     Rows,
 )
 from ..draws import Hashed
@@ -330,19 +328,31 @@ def by_weight(pool: np.ndarray, weight: np.ndarray, u: np.ndarray) -> np.ndarray
 
 
 def own_session(
-    ctx: Context, customer: np.ndarray, times: np.ndarray, channel: np.ndarray
-) -> Sessions:
-    """Return the customer's own session: their device and usual IP online, a terminal else."""
+    ctx: Context, customer: np.ndarray, times: np.ndarray, channel: np.ndarray,
+    own_device: bool = False,
+) -> Sessions:  # fmt: skip
+    """Return the customer's own sessions, drawn as their everyday ones are (``draw_sessions``):
+    online mostly one of their devices (now and then a housemate's or another one), their home
+    IP at home about as often as they use it, else a carrier's or another network's; a terminal
+    in person. Nothing tells them from the customer's everyday payments (with the home IP and
+    usual device every time, a dispute was found by how clean its session was). Keyed by the
+    row (customer, moment), so every chunk draws the same; ``own_device`` keeps to the
+    customer's own devices (a replayed fingerprint)."""
     pop = ctx.pop
-    n = customer.size
-    online = channel == ONLINE
-    upgraded = times >= pop.customers.next_device_at[customer]
-    kind = np.where(online, np.where(upgraded, NEXT, USUAL), NONE).astype(np.int8)
-    return Sessions(
-        terminal_types(pop, channel, pop.customers.device_type[customer]),
-        kind, customer.astype(np.int64), np.where(online, USUAL, NONE).astype(np.int8),
-        customer.astype(np.int64), np.full(n, -1, np.int64), no_strings(), no_strings(),
-    )  # fmt: skip
+    assert ctx.families is not None, "rows need the run's user-agent families"
+    families = ctx.families
+    h = Hashed(ctx.seed, "fraud.own_session", customer, times)
+    u = h.random((4, customer.size))
+    if own_device:
+        u[0] = 0.0
+    agent_u, high, low, ip_word = h.random(), h.words(), h.words(), h.words()
+    ids = Identities(
+        lambda rows: (agent_u[rows] * len(families.pool)).astype(np.int64),
+        lambda rows: uuid4_from_words(high[rows], low[rows]),
+        lambda rows: ipv4_from_words(ip_word[rows]),
+    )
+    spell = pop.travel.at(customer, times)
+    return draw_sessions(pop, customer, times, channel, spell, u, ids, families)
 
 
 def attacker_session(
@@ -385,7 +395,7 @@ def spoofed(
 ) -> Sessions:
     """Return ``attacker``'s sessions with the victim's own device (type, id and user agent)
     where ``spoof``, the attacker's IP kept."""
-    own = own_session(ctx, owner, times, np.full(owner.size, ONLINE, np.int8))
+    own = own_session(ctx, owner, times, np.full(owner.size, ONLINE, np.int8), own_device=True)
     return Sessions(
         np.where(spoof, own.device_type, attacker.device_type).astype(np.int8),
         np.where(spoof, own.device_kind, attacker.device_kind).astype(np.int8),
@@ -413,15 +423,6 @@ def pool_slot(u: np.ndarray, size: np.ndarray | int) -> np.ndarray:
     """Return a member of a pool of ``size`` (at least 1) for each uniform ``u``."""
     size = np.maximum(np.asarray(size, dtype=np.int64), 1)
     return np.minimum((u * size).astype(np.int64), size - 1)
-
-
-def terminal_types(pop: Population, channel: np.ndarray, own_type: np.ndarray) -> np.ndarray:
-    """Return device types: ``own_type`` online, the terminal's type (pos, atm) in person."""
-    terminal = len(pop.device_types) - 3
-    out = own_type.astype(np.int8).copy()
-    out[channel == 1] = terminal  # IN_STORE -> pos
-    out[channel == 2] = terminal + 1  # ATM -> atm
-    return out
 
 
 def make_rows(
@@ -666,8 +667,3 @@ def choose(mask: np.ndarray, if_true: Place, if_false: Place) -> Place:
     """Return the place tuple of ``if_true`` where ``mask``, else of ``if_false``."""
     lat, lon, off = (np.where(mask, a, b) for a, b in zip(if_true, if_false, strict=True))
     return lat, lon, off
-
-
-def no_strings() -> pa.StringArray:
-    """Return an empty string array (no fresh devices or IPs)."""
-    return pa.nulls(0, pa.string())

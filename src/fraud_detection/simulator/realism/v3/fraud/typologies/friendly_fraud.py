@@ -1,7 +1,7 @@
 """friendly_fraud: the cardholder disputes an ordinary payment of their own.
 
 Nothing about the payment differs from their everyday ones (their card, a habitual merchant,
-their device and usual IP, a normal amount at a normal local hour): it is label noise by
+a session drawn as theirs are, a normal amount at a normal local hour): it is label noise by
 design, the part of fraud no model can learn (research note T6; 21% to "up to 75%" of
 chargebacks are first-party misuse by Mastercard's and Visa's counts). Its one weak trace is
 where: people dispute what they bought online (digital goods, subscriptions, travel: the note's

@@ -108,7 +108,8 @@ class LostStolen(Typology):
         contactless = h.uniform(0.6, 1.0) * CONTACTLESS_LIMIT
         amount = np.where(entry == NFC, contactless, spend)
         amount = np.where(atm, 20.0 * h.integers(15, 26), amount)
-        ordinary = amounts(pop, owner, merchant, h.uniform(2.0, 4.0), h.normal())
+        scale = ctx.params.imitation_spend * h.uniform(2.0, 4.0)
+        ordinary = amounts(pop, owner, merchant, scale, h.normal())
         amount = np.where(stealthy, ordinary, np.round(amount, 2))
         session = own_session(ctx, owner, rows.time, channel)
         place = at_merchant(ctx, merchant, rows.time)

@@ -48,12 +48,9 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             workers = capped_workers(cfg.num_workers)
             with single_threaded_polars(), workers_block_sigint():
                 cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.WARNING,
-                )
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.WARNING,
+                )  # fmt: skip
             stack.enter_context(cluster)
             client = Client(cluster)
             from .dask_workers import IgnoreSigint
@@ -61,16 +58,22 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             client.register_plugin(IgnoreSigint())
             log.info("Dask: started a LocalCluster with %d workers", workers)
         stack.enter_context(client)
-        try:
-            yield client
-        except KeyboardInterrupt:
-            # Ctrl-C or SIGTERM tears the cluster down under running tasks, and its event loop
-            # may log a traceback for a connection closed under a callback (tornado's "Exception
-            # in callback", now and then under load): the run says it was interrupted in one
-            # line and exits 130, so the cluster's own logs are quiet from here on.
-            for name in ("distributed", "tornado"):
-                logging.getLogger(name).setLevel(logging.CRITICAL)
-            raise
+        stack.enter_context(_quiet_when_interrupted())  # exits first: before the teardown
+        yield client
+
+
+@contextmanager
+def _quiet_when_interrupted() -> Iterator[None]:
+    """Quiet the cluster's own loggers when Ctrl-C or SIGTERM ends the run: the teardown under
+    running tasks may log a traceback for a connection closed under a callback (tornado's
+    "Exception in callback", now and then under load), and the run already says in one line
+    that it was interrupted (exit 130)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        for name in ("distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        raise
 
 
 class DaskEngine(Engine):

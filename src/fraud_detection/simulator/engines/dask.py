@@ -47,9 +47,9 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
         else:
             workers = capped_workers(cfg.num_workers)
             with single_threaded_polars(), workers_block_sigint():
-                cluster = LocalCluster(
+                cluster = LocalCluster(  # its processes log only what is critical (below)
                     n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.WARNING,
+                    dashboard_address=None, silence_logs=logging.CRITICAL,
                 )  # fmt: skip
             stack.enter_context(cluster)
             client = Client(cluster)
@@ -66,8 +66,9 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
 def _quiet_when_interrupted() -> Iterator[None]:
     """Quiet the cluster's own loggers when Ctrl-C or SIGTERM ends the run: the teardown under
     running tasks may log a traceback for a connection closed under a callback (tornado's
-    "Exception in callback", now and then under load), and the run already says in one line
-    that it was interrupted (exit 130)."""
+    "Exception in callback"; a worker's failed heartbeat to the closed scheduler, hence the
+    LocalCluster's ``silence_logs`` at CRITICAL: a task's error reaches the run through its
+    future), and the run already says in one line that it was interrupted (exit 130)."""
     try:
         yield
     except KeyboardInterrupt:

@@ -49,7 +49,7 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             with single_threaded_polars(), workers_block_sigint():
                 cluster = LocalCluster(  # its processes log only what is critical (below)
                     n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.CRITICAL,
+                    dashboard_address=None, silence_logs=_cluster_log_level(),
                 )  # fmt: skip
             stack.enter_context(cluster)
             client = Client(cluster)
@@ -62,13 +62,20 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
         yield client
 
 
+def _cluster_log_level() -> int:
+    """Return the level a LocalCluster's processes log from: WARNING when this run logs at
+    DEBUG, else CRITICAL (see ``_quiet_when_interrupted``)."""
+    return logging.WARNING if log.isEnabledFor(logging.DEBUG) else logging.CRITICAL
+
+
 @contextmanager
 def _quiet_when_interrupted() -> Iterator[None]:
     """Quiet the cluster's own loggers when Ctrl-C or SIGTERM ends the run: the teardown under
     running tasks may log a traceback for a connection closed under a callback (tornado's
     "Exception in callback"; a worker's failed heartbeat to the closed scheduler, hence the
-    LocalCluster's ``silence_logs`` at CRITICAL: a task's error reaches the run through its
-    future), and the run already says in one line that it was interrupted (exit 130)."""
+    LocalCluster's ``silence_logs`` at CRITICAL unless the run logs at DEBUG: a task's error
+    reaches the run through its future), and the run already says in one line that it was
+    interrupted (exit 130)."""
     try:
         yield
     except KeyboardInterrupt:

@@ -147,7 +147,8 @@ def _what(cfg: GeneratorConfig, result: GenerationResult) -> str:
 
 def _warnings_of_distributed(record: logging.LogRecord) -> bool:
     """Drop ``distributed``'s records below WARNING (without --log-level DEBUG), and once the
-    run is interrupted, all of them and asyncio's.
+    run is interrupted, all of them, asyncio's and tornado's (an "Exception in callback" for a
+    connection closed under the cluster's event loop).
 
     A LocalCluster logs every worker's start and stop at INFO; as a run is interrupted, its
     workers and connections close under it, which it logs with tracebacks. A filter, not a
@@ -155,7 +156,7 @@ def _warnings_of_distributed(record: logging.LogRecord) -> bool:
     """
     if record.name.startswith("distributed"):
         return record.levelno >= logging.WARNING and not received()
-    return not (record.name == "asyncio" and received())
+    return not (record.name.startswith(("asyncio", "tornado")) and received())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -58,30 +58,15 @@ def dask_client(cfg: GeneratorConfig) -> Iterator[Any]:
             client.register_plugin(IgnoreSigint())
             log.info("Dask: started a LocalCluster with %d workers", workers)
         stack.enter_context(client)
-        stack.enter_context(_quiet_when_interrupted())  # exits first: before the teardown
         yield client
 
 
 def _cluster_log_level() -> int:
     """Return the level a LocalCluster's processes log from: WARNING when this run logs at
-    DEBUG, else CRITICAL (see ``_quiet_when_interrupted``)."""
+    DEBUG, else CRITICAL. A worker's failed heartbeat to the scheduler an interrupt had closed
+    printed a traceback into the run's stderr (the CLI's filter sees only its own process's
+    records); a task's error still reaches the run through its future."""
     return logging.WARNING if log.isEnabledFor(logging.DEBUG) else logging.CRITICAL
-
-
-@contextmanager
-def _quiet_when_interrupted() -> Iterator[None]:
-    """Quiet the cluster's own loggers when Ctrl-C or SIGTERM ends the run: the teardown under
-    running tasks may log a traceback for a connection closed under a callback (tornado's
-    "Exception in callback"; a worker's failed heartbeat to the closed scheduler, hence the
-    LocalCluster's ``silence_logs`` at CRITICAL unless the run logs at DEBUG: a task's error
-    reaches the run through its future), and the run already says in one line that it was
-    interrupted (exit 130)."""
-    try:
-        yield
-    except KeyboardInterrupt:
-        for name in ("distributed", "tornado"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-        raise
 
 
 class DaskEngine(Engine):

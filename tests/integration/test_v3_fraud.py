@@ -426,6 +426,32 @@ def test_a_dispute_is_made_from_an_everyday_session(medium: Run, hard: Run) -> N
             assert abs(disputed - usual) < 0.12, (key, disputed, usual)
 
 
+def test_no_column_stamps_fraud_as_fraud(easy: Run, medium: Run, hard: Run) -> None:
+    """Fraud rows carry no trace of how they were made that everyday rows lack. Two did:
+    takeovers, breached numbers and disputes were stamped on the whole minute (every one;
+    everyday rows 1 in 60), and a thief's or a counterfeit's shop payment could land on an
+    ATM's terminal (MCC 6011 in store: only ever fraud). A share on the whole minute is
+    binomial: 1/60 and, with hundreds of rows per typology, a sd under 0.01."""
+    for run in (easy, medium, hard):
+        frame = run.frame.filter(~pl.col("is_recurring"))  # billing runs on the whole second
+        whole = (
+            frame.with_columns(
+                minute=(pl.col("event_time").dt.second() == 0)
+                & (pl.col("event_time").dt.microsecond() == 0),
+                second=pl.col("event_time").dt.microsecond() == 0,
+                kind=pl.col("fraud_type").fill_null("legit"),
+            )
+            .group_by("kind")
+            .agg(pl.len(), pl.col("minute").mean(), pl.col("second").mean())
+        )
+        for kind, n, minute, second in whole.rows():
+            assert minute < 0.05 and second < 0.02, (kind, n, minute, second)
+        pairs = ["mcc_code", "channel", "pos_entry_mode", "device_type"]
+        everyday = frame.filter(~pl.col("label_fraud")).select(pairs).unique()
+        odd = run.fraud.select(pairs).unique().join(everyday, on=pairs, how="anti")
+        assert odd.height == 0, odd
+
+
 def _delays(run: Run) -> pl.DataFrame:
     first = run.fraud.group_by("fraud_episode_id").agg(pl.col("event_time").min().alias("first"))
     return run.fraud.join(first, on="fraud_episode_id").with_columns(
@@ -453,7 +479,7 @@ def test_some_fraud_is_never_reported_more_at_hard(medium: Run, hard: Run, easy:
     def never(run: Run) -> float:
         return float(run.fraud["reported_time"].is_null().mean())
 
-    assert 0.01 <= never(medium) <= 0.10  # a few percent
+    assert 0.05 <= never(medium) <= 0.15  # the preset's 10%, episodes of a few rows each
     assert never(hard) > never(medium) > never(easy)
 
 

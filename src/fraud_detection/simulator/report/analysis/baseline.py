@@ -40,7 +40,6 @@ SEED = 7
 MAX_TRAIN_LEGIT = 100_000
 MAX_CATEGORIES = 250
 OPENMP_THREADS = 1
-MIN_FRAUDS_EARLY_STOP = 20  # early stopping holds out 10%, stratified: it needs a few frauds
 TYPOLOGY_FPR = 0.05
 
 
@@ -91,10 +90,12 @@ def _sample(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def fit_score(x_train: np.ndarray, y: np.ndarray, x_test: np.ndarray, seed: int) -> np.ndarray:
     """Return the test scores of a model fitted on (x_train, y)."""
     rows, weight = _sample(y, seed)
+    # A fixed 150 rounds, all the training rows: early stopping held out a random 10% and on
+    # the shipped config ran the 150 rounds anyway, so the split only added noise (one easy
+    # seed: ROC AUC 0.951 with one split, 0.975-0.981 with five others; docs/decisions.md).
     model = HistGradientBoostingClassifier(
         learning_rate=0.15, max_iter=150, max_leaf_nodes=15, min_samples_leaf=50,
-        l2_regularization=1.0, early_stopping=bool(y.sum() >= MIN_FRAUDS_EARLY_STOP),
-        validation_fraction=0.1, n_iter_no_change=20, random_state=seed,
+        l2_regularization=1.0, early_stopping=False, random_state=seed,
     )  # fmt: skip
     with threadpool_limits(limits=OPENMP_THREADS, user_api="openmp"):
         model.fit(x_train[rows], y[rows], sample_weight=weight)

@@ -207,11 +207,19 @@ def local_daytime(
     ctx: Context, customer: np.ndarray, day_ns: np.ndarray, u: np.ndarray
 ) -> np.ndarray:
     """Return a moment of day ``day_ns`` (UTC midnight) drawn from the customer's local rhythm."""
-    cdf = np.cumsum(ctx.pop.clock.minute_mass)
-    minute = np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), 1439)
-    zone = ctx.pop.customers.zone[customer]
-    offset = ctx.pop.clock.offsets.at(zone, day_ns + NS_PER_DAY // 2).astype(np.int64)
-    return day_ns + (minute - offset) * NS_PER_MINUTE
+    return daytime_at(ctx, day_ns, ctx.pop.customers.zone[customer], u)
+
+
+def moment_of_day(ctx: Context, u: np.ndarray) -> np.ndarray:
+    """Return nanoseconds after local midnight drawn from the diurnal rhythm at ``u``: the
+    rhythm's minute, then a moment within it (no payment is stamped on the whole minute, a
+    fraudster's no more than anyone's)."""
+    mass = ctx.pop.clock.minute_mass
+    cdf = np.cumsum(mass)
+    x = u * cdf[-1]
+    minute = np.minimum(np.searchsorted(cdf, x, side="right"), mass.size - 1)
+    within = (x - (cdf[minute] - mass[minute])) / np.maximum(mass[minute], 1e-300)
+    return ((minute + np.clip(within, 0.0, 1.0 - 1e-9)) * NS_PER_MINUTE).astype(np.int64)
 
 
 def stratified(rng: np.random.Generator, n: int, mass: np.ndarray | None = None) -> np.ndarray:
@@ -471,10 +479,8 @@ def daytime_at(ctx: Context, times: np.ndarray, zone: np.ndarray, u: np.ndarray)
     """Return each time moved to a waking moment (the diurnal rhythm) of its own day in
     ``zone``: people, fraudsters included, act in their daytime."""
     day = times // NS_PER_DAY * NS_PER_DAY
-    cdf = np.cumsum(ctx.pop.clock.minute_mass)
-    minute = np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), 1439)
     offset = ctx.pop.clock.offsets.at(zone, day + NS_PER_DAY // 2).astype(np.int64)
-    return day + (minute - offset) * NS_PER_MINUTE
+    return day + moment_of_day(ctx, u) - offset * NS_PER_MINUTE
 
 
 # Where a crew spends stolen numbers: a few merchants of resaleable goods it knows go through,
@@ -538,7 +544,7 @@ def waking_or_night(
     (``daytime_at``)."""
     day = times // NS_PER_DAY * NS_PER_DAY
     offset = ctx.pop.clock.offsets.at(zone, day + NS_PER_DAY // 2).astype(np.int64)
-    dark = day + (u * 360).astype(np.int64) * NS_PER_MINUTE - offset * NS_PER_MINUTE
+    dark = day + (u * 360 * NS_PER_MINUTE).astype(np.int64) - offset * NS_PER_MINUTE
     lit = daytime_at(ctx, times, zone, u)
     share = np.where(night, NIGHT_SHARE[1], NIGHT_SHARE[0])
     return np.where(u_night < share, dark, lit)

@@ -121,10 +121,11 @@ class LostStolen(Typology):
         u: np.ndarray,
     ) -> np.ndarray:  # fmt: skip
         """Shops of the victim's market, told straight half of them selling resaleable goods
-        (electronics, jewellery: their delayed fraud rate shows); ATMs for cash."""
+        (electronics, jewellery: their delayed fraud rate shows); ATMs only for cash (a
+        shop's payment never lands on an ATM's terminal)."""
         pop = ctx.pop
         market = pop.customers.market[owner]
-        merchant = pop.markets.in_store.sample(market, u)
+        merchant = pop.markets.in_store.sample_avoiding(market, u, pop.merchants.code == mcc.ATM)
         resale = pop.markets.resale.size()[market] > 0
         goods = resale & (u < 0.5) & ~stealthy
         merchant[goods] = pop.markets.resale.sample(market[goods], u[goods] * 2)

@@ -366,10 +366,11 @@ def _in_person_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarr
     market = e[:, MARKET].astype(np.int64)
     u = h.random()
     breached = pop.merchants.compromise[0] != NEVER  # used elsewhere, never at a breached shop
-    merchant = pop.markets.in_store.sample_avoiding(market, u, breached)
+    avoid = breached | (pop.merchants.code == mcc.ATM)  # cash only where ``atm`` says
+    merchant = pop.markets.in_store.sample_avoiding(market, u, avoid)
     # Counterfeits buy resaleable goods (electronics, jewellery) where such shops exist.
     goods = (pop.markets.resale.size()[market] > 0) & (h.random() < RESALE_SHARE)
-    merchant[goods] = pop.markets.resale.sample_avoiding(market[goods], u[goods], breached)
+    merchant[goods] = pop.markets.resale.sample_avoiding(market[goods], u[goods], avoid)
     atm = (h.random() < ATM_SHARE) & (pop.markets.atms.size()[market] > 0) & ~stealthy
     merchant[atm] = pop.markets.atms.sample(market[atm], u[atm])
     channel = np.where(atm, ATM, IN_STORE)

@@ -62,6 +62,20 @@ def test_a_second_signal_lets_the_clean_up_finish() -> None:
         assert received()
 
 
+def test_a_library_call_after_an_interrupted_cli_run_is_not_interrupted() -> None:
+    """The CLI keeps what it received (it logs while exiting), but only its own run raises it
+    again: a later library call in the same process (a notebook that ran ``main`` first) ran
+    into a stale KeyboardInterrupt at its first chunk."""
+    with signals_end_the_run():
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(1000))
+        with pytest.raises(KeyboardInterrupt):
+            raise_if_received()  # the CLI's own run: raised again
+    assert received()  # kept for the CLI's exit
+    raise_if_received()  # a library call afterwards: returns
+
+
 def test_a_signal_once_the_clean_up_is_slow_exits_at_once() -> None:
     script = """
 import os, signal, sys, time

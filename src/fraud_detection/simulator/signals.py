@@ -35,6 +35,7 @@ FORCE_AFTER_S = 5.0
 
 _received: list[type[KeyboardInterrupt]] = []
 _first_at: list[float] = []
+_installed: list[bool] = []  # non-empty while the CLI's handlers are in place
 
 
 def received() -> bool:
@@ -43,8 +44,10 @@ def received() -> bool:
 
 
 def raise_if_received() -> None:
-    """Raise the interrupt a CLI handler recorded (``KeyboardInterrupt`` or ``Terminated``)."""
-    if _received:
+    """Raise the interrupt a CLI handler recorded (``KeyboardInterrupt`` or ``Terminated``),
+    while the handlers are in place: once the CLI's run is over, a library call in the same
+    process (a notebook that ran the CLI's ``main`` first) is not interrupted by it again."""
+    if _received and _installed:
         raise _received[0]()
 
 
@@ -84,9 +87,11 @@ def signals_end_the_run() -> Iterator[None]:
             hook(unraisable)
 
     sys.unraisablehook = quiet
+    _installed.append(True)
     try:
         yield
     finally:
+        _installed.clear()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         sys.unraisablehook = hook  # what was received is kept: the CLI logs while exiting

@@ -57,9 +57,8 @@ COMPROMISE_LAG_DAYS = MappingProxyType({"easy": 14.0, "medium": 30.0, "hard": 60
 # Fraud rows never reported. Medium's 10% is the research note's report probabilities
 # (section 3.7: card tests 0.3-0.6, cash-outs and takeovers 0.9, stolen cards 0.95, breached
 # numbers 0.85, rogue charges 0.8, disputes 1.0) over medium's mix; hard reports 10 points less
-# (section 4: "reporting p down 10-20 points"); easy's labels are nearly complete. (Medium was
-# at 4%: its model learnt from cleaner labels than the sources give, and its average precision
-# sat above the band, docs/decisions.md.)
+# (section 4: "reporting p down 10-20 points"); easy's labels are nearly complete
+# (docs/decisions.md, "two fraud-only stamps").
 NEVER_REPORTED = MappingProxyType({"easy": 0.01, "medium": 0.10, "hard": 0.20})
 REPORT_DELAY_SCALE = MappingProxyType({"easy": 0.5, "medium": 1.0, "hard": 1.6})
 

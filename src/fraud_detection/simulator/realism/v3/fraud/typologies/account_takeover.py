@@ -28,6 +28,7 @@ from .base import (
     at_home,
     at_market,
     attacker_session,
+    cash_out_factor,
     choose,
     crew_merchants,
     draw_episodes,
@@ -112,8 +113,7 @@ class AccountTakeover(Typology):
         merchant = self._merchants(ctx, owner, stealthy, crew, h.random(), h.random())
         # Resaleable goods well above the owner's usual (research note: about 3x); imitating,
         # still above it, where the victim shops.
-        spend = ctx.params.imitation_spend
-        factor = np.where(stealthy, spend * h.uniform(2.2, 4.2), h.uniform(3.0, 6.0))
+        factor = cash_out_factor(ctx, stealthy, h.uniform(2.2, 4.2), h.uniform(3.0, 6.0))
         amount = amounts(pop, owner, merchant, factor, h.normal())
         channel, entry = online_entry(card.size)
         session = self._session(ctx, plan, rows)

@@ -210,6 +210,14 @@ def local_daytime(
     return daytime_at(ctx, day_ns, ctx.pop.customers.zone[customer], u)
 
 
+def cash_out_factor(
+    ctx: Context, stealthy: np.ndarray, imitating: np.ndarray, straight: np.ndarray
+) -> np.ndarray:
+    """Return each row's multiple of the owner's ticket: the story's ``straight`` one, or its
+    ``imitating`` one times the level's ``imitation_spend`` (``presets.IMITATION_SPEND``)."""
+    return np.where(stealthy, ctx.params.imitation_spend * imitating, straight)
+
+
 def moment_of_day(ctx: Context, u: np.ndarray) -> np.ndarray:
     """Return nanoseconds after local midnight drawn from the diurnal rhythm at ``u``: the
     rhythm's minute, then a moment within it (no payment is stamped on the whole minute, a
@@ -544,10 +552,10 @@ def waking_or_night(
     (``daytime_at``)."""
     day = times // NS_PER_DAY * NS_PER_DAY
     offset = ctx.pop.clock.offsets.at(zone, day + NS_PER_DAY // 2).astype(np.int64)
-    dark = day + (u * 360 * NS_PER_MINUTE).astype(np.int64) - offset * NS_PER_MINUTE
-    lit = daytime_at(ctx, times, zone, u)
+    dark = (u * 360 * NS_PER_MINUTE).astype(np.int64)
     share = np.where(night, NIGHT_SHARE[1], NIGHT_SHARE[0])
-    return np.where(u_night < share, dark, lit)
+    local = np.where(u_night < share, dark, moment_of_day(ctx, u))
+    return day + local - offset * NS_PER_MINUTE
 
 
 def online_entry(n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -33,6 +33,7 @@ from .base import (
     at_market,
     attacker_session,
     by_weight,
+    cash_out_factor,
     choose,
     crew_merchants,
     draw_distinct,
@@ -183,8 +184,7 @@ class CardTesting(Typology):
         at = progress(rows.time, ctx.first_ns, ctx.stop_ns)
         grown = np.minimum(micro * test_amount_growth(ctx.params.drift, at), 20.0)
         test_amount = np.where(stealthy, h.uniform(1.0, 15.0), grown)
-        spend = ctx.params.imitation_spend
-        factor = np.where(stealthy, spend * h.uniform(2.0, 4.0), h.uniform(3.0, 10.0))
+        factor = cash_out_factor(ctx, stealthy, h.uniform(2.0, 4.0), h.uniform(3.0, 10.0))
         cash_amount = amounts(pop, owner, merchant, factor, h.normal())
         amount = np.where(test, test_amount, cash_amount)
         channel, entry = online_entry(card.size)

@@ -53,6 +53,7 @@ from .base import (
     at_merchant,
     attacker_session,
     by_weight,
+    cash_out_factor,
     crew_merchants,
     daytime_at,
     fill_each,
@@ -332,8 +333,7 @@ def _online_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarray)
     shop = np.where(h.random() < BUYER_ABROAD_SHARE, anywhere, victims_shop)
     buyer &= pop.merchants.compromise[0][shop] == NEVER  # never a breached merchant
     merchant = np.where(buyer, shop, merchant)
-    spend = ctx.params.imitation_spend
-    factor = np.where(stealthy, spend * h.uniform(3.2, 5.2), h.uniform(3.0, 5.0))
+    factor = cash_out_factor(ctx, stealthy, h.uniform(3.2, 5.2), h.uniform(3.0, 5.0))
     amount = amounts(pop, owner, merchant, factor, h.normal())
     channel, entry = online_entry(card.size)
     # Told straight, the breach's crew uses the stolen numbers from a few devices and IPs of
@@ -378,8 +378,7 @@ def _in_person_frauds(ctx: Context, plan: Planned, rows: RowTimes, ids: np.ndarr
     # copied chip profile's fallback; imitating fraud taps or inserts like the owner.
     entry = np.where(h.random() < 0.3, CHIP, MAGSTRIPE)
     entry = np.where(stealthy, np.where(h.random() < 0.5, CHIP, NFC), entry)
-    spend = ctx.params.imitation_spend
-    factor = np.where(stealthy, spend * h.uniform(1.5, 2.8), h.uniform(3.0, 5.0))
+    factor = cash_out_factor(ctx, stealthy, h.uniform(1.5, 2.8), h.uniform(3.0, 5.0))
     amount = amounts(pop, owner, merchant, factor, h.normal())
     session = own_session(ctx, owner, rows.time, channel)
     place = at_merchant(ctx, merchant, rows.time)

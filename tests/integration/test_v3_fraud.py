@@ -16,6 +16,8 @@ from fraud_detection.simulator.config import config_from_dict
 from fraud_detection.simulator.core import generate_to_parquet
 from fraud_detection.simulator.realism.v3.fraud import presets
 from fraud_detection.simulator.realism.v3.fraud.presets import MIXES
+from fraud_detection.simulator.realism.v3.fraud.typologies import base
+from fraud_detection.simulator.realism.v3.world import mcc
 from fraud_detection.simulator.reference import TYPOLOGIES
 from tests.conftest import v3_config_dict
 
@@ -511,3 +513,39 @@ def test_hard_cash_outs_spend_further_above_the_owners_usual(
     straight = np.abs(ratio - 1.0) < 1e-9
     assert (imitating | straight).all()
     assert 0.8 < imitating.mean() < 0.97, imitating.mean()  # hard imitates 90% of episodes
+
+
+def test_imitating_thieves_buy_where_the_victim_spends_most(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the victim's own online shops, an imitating takeover pays at the one with the largest
+    usual ticket of ``base.BASKET_PICKS`` (3) of their habits. Paired: the same medium world made
+    with one pick and with the preset (in process), every row where it was; a row whose shop
+    changed mostly moved to a category of a larger median ticket, and the takeovers spend
+    more."""
+
+    def takeovers(out: Path) -> pl.DataFrame:
+        cfg = config_from_dict(v3_config_dict(out, num_workers=1, total_rows=30_000,
+                                              fraud_rate=0.05))  # fmt: skip
+        frame = pl.read_parquet(generate_to_parquet(cfg).path)
+        rows = frame.filter(pl.col("fraud_type") == "account_takeover")
+        ticket = mcc.TICKET_MEDIAN[mcc.index_of(rows["mcc_code"])]
+        return (
+            rows.select("transaction_id", "merchant_id", "amount")
+            .with_columns(ticket=pl.Series(ticket))
+            .sort("transaction_id")
+        )
+
+    assert base.BASKET_PICKS == 3
+    largest = takeovers(tmp_path / "preset")
+    monkeypatch.setattr(base, "BASKET_PICKS", 1)
+    first = takeovers(tmp_path / "one")
+    assert largest["transaction_id"].equals(first["transaction_id"]) and largest.height >= 100
+    moved = (largest["merchant_id"] != first["merchant_id"]).to_numpy()
+    assert 0.1 < moved.mean() < 0.9, moved.mean()
+    dearer = largest["ticket"].to_numpy()[moved] > first["ticket"].to_numpy()[moved]
+    # Mostly dearer (0.70 here): a first pick not sold online falls back to a popular online
+    # shop, which a smaller online habit among the other picks can replace.
+    assert dearer.mean() > 0.6, dearer.mean()
+    spent = largest["amount"].sum() / first["amount"].sum()
+    assert spent > 1.3, spent  # 1.6 here

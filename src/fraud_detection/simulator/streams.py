@@ -73,6 +73,7 @@ PURPOSES = MappingProxyType(
         "fraud.campaign": 135,
         "fraud.drift": 136,
         "fraud.own_session": 137,
+        "fraud.basket": 138,
     }
 )
 

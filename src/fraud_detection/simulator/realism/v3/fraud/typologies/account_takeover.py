@@ -5,8 +5,9 @@ shared with the crew's other victims), 1-6 online purchases within a day at 3-6x
 usual ticket at the crew's shops abroad, often at night; the owner keeps paying as usual
 meanwhile. Mimicry (per episode, with probability ``mimicry``): from the victim's own city,
 often in the victim's own replayed session (``SPOOFED_DEVICE_SHARE``: their device, the
-crew's IP), mostly at their habitual online merchants, at 2.2-4.2x their ticket (research
-note: about 3x), in waking hours, spread over longer.
+crew's IP), mostly at their habitual online merchants (the largest basket of a few:
+``base.BASKET_PICKS``), at 2.2-4.2x their ticket (research note: about 3x), in waking hours,
+spread over longer.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ class AccountTakeover(Typology):
         owner = pop.cards.owner[card]
         stealthy = plan.extra[rows.episode, STEALTHY] > 0
         crew = plan.group[rows.episode]
-        merchant = self._merchants(ctx, owner, stealthy, crew, h.random(), h.random())
+        basket = ctx.hashed("fraud.basket", ids[rows.episode], rows.row)
+        merchant = self._merchants(ctx, owner, stealthy, crew, (h.random(), h.random()), basket)
         # Resaleable goods well above the owner's usual (research note: about 3x); imitating,
         # still above it, where the victim shops.
         factor = cash_out_factor(ctx, stealthy, h.uniform(2.2, 4.2), h.uniform(3.0, 6.0))
@@ -144,10 +146,11 @@ class AccountTakeover(Typology):
 
     def _merchants(
         self, ctx: Context, owner: np.ndarray, stealthy: np.ndarray, crew: np.ndarray,
-        u: np.ndarray, u2: np.ndarray,
+        uniforms: tuple[np.ndarray, np.ndarray], basket: Hashed,
     ) -> np.ndarray:  # fmt: skip
         """The crew's shops of resaleable goods online; imitating, what the victim buys
-        online."""
+        online (their largest basket)."""
+        u, u2 = uniforms
         crew_shop = crew_merchants(ctx, CODE, crew, u2)
         own = stealthy & (u >= CREW_SHARE_IMITATING)
-        return np.where(own, victims_online_merchant(ctx, owner, u, u2), crew_shop)
+        return np.where(own, victims_online_merchant(ctx, owner, u, u2, basket), crew_shop)

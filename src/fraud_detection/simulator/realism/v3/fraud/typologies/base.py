@@ -465,15 +465,25 @@ def make_rows(
 
 
 def victims_online_merchant(
-    ctx: Context, owner: np.ndarray, u: np.ndarray, u2: np.ndarray
+    ctx: Context, owner: np.ndarray, u: np.ndarray, u2: np.ndarray, basket: Hashed
 ) -> np.ndarray:
-    """Return an online merchant the victim would use: one of their online habits, else a
-    popular online merchant of their country."""
+    """Return an online merchant the victim would use: of ``BASKET_PICKS`` of their habits
+    (drawn by popularity, the first with ``u``, the others from ``basket``), the online one
+    with the largest usual ticket; else a popular online merchant of their country."""
     pop = ctx.pop
     habit = pop.customers.habits.sample(owner, u)
+    for _ in range(BASKET_PICKS - 1):
+        other = pop.customers.habits.sample(owner, basket.random())
+        habit = np.where(_online_ticket(pop, other) > _online_ticket(pop, habit), other, habit)
     online = mcc.ONLINE_SHARE[pop.merchants.code[habit]] >= 0.5
     popular = pop.markets.online_for(pop.customers.country[owner], u2, u)
     return np.where(online, habit, popular)
+
+
+def _online_ticket(pop: Population, merchant: np.ndarray) -> np.ndarray:
+    """Return each merchant's MCC median ticket if the MCC is mostly online, else 0."""
+    code = pop.merchants.code[merchant]
+    return np.where(mcc.ONLINE_SHARE[code] >= 0.5, mcc.TICKET_MEDIAN[code], 0.0)
 
 
 def population_device_types(ctx: Context, u: np.ndarray) -> np.ndarray:
@@ -507,6 +517,12 @@ CREW_COUNTRY_POPULARITY = 0.5  # and of a country's trade in its choice of count
 # Imitating crews still cash out at their own shops this often (the rest: where the victim
 # shops): mimicry hides who and where from, not where stolen cards go through [assumption].
 CREW_SHARE_IMITATING = 0.10
+# Where an imitating thief pays at the victim's own online shops, the one of the largest basket
+# of this many of them (drawn by the victim's habits): a cash-out buys resaleable goods where
+# the victim shops, not their taxi rides or streaming (research note T2: takeovers spend about
+# 3x the owner's usual on resaleable goods; the number of picks is an assumption, measured in
+# docs/decisions.md, "the victim's largest basket").
+BASKET_PICKS = 3
 # Attackers act at night this often (local 00-06), told straight and imitating: the night fraud
 # rate ends up a few times the day's (Forter: 10x at 2-6 am; research note section 5: 3x at
 # medium; fraud counts still peak in daytime, Feedzai).

@@ -176,7 +176,9 @@ class CardTesting(Typology):
         test_merchant = e[np.arange(card.size), MERCH + pick].astype(np.int64)
         crew_cash = crew_merchants(ctx, CODE, plan.group[rows.episode], u)
         own = stealthy & (h.random() >= CREW_SHARE_IMITATING)
-        cash_merchant = np.where(own, victims_online_merchant(ctx, owner, u, h.random()), crew_cash)
+        basket = ctx.hashed("fraud.basket", ids[rows.episode], rows.row)
+        victims = victims_online_merchant(ctx, owner, u, h.random(), basket)
+        cash_merchant = np.where(own, victims, crew_cash)
         merchant = np.where(test, test_merchant, cash_merchant)
         # Tests stay small at every level: micro-payments told straight, a few dollars at
         # popular merchants when imitating a first purchase.

@@ -29,7 +29,6 @@ import pytest
 from fraud_detection.simulator.config import S3Config
 from fraud_detection.simulator.core import generate_to_parquet
 from fraud_detection.simulator.errors import S3UploadError
-from fraud_detection.simulator.storage import datasets
 from fraud_detection.simulator.storage import s3 as s3_module
 from fraud_detection.simulator.storage.datasets import replace_on_s3
 from fraud_detection.simulator.storage.location import S3Location
@@ -307,7 +306,7 @@ def test_orphans_are_removed_only_when_old(
         ]
 
     # moto cannot back-date an object: the listing reports the ages instead.
-    monkeypatch.setattr(datasets, "list_objects", aged)
+    monkeypatch.setattr(s3_module, "list_objects", aged)
     replace_on_s3(final, S3Location("lake", "x"), None, {"part-00000-new.parquet"})
     assert sorted(k.rsplit("/", 1)[1] for k in _keys(s3)) == [
         "part-00000-new.parquet",

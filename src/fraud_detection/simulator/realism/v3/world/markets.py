@@ -22,6 +22,10 @@ from .geo import (
 MIN_MARKET_MERCHANTS = 3
 
 
+NEAREST_BLOCK = 1 << 20  # points x markets per block of ``Markets.nearest`` (8 MiB)
+KD_TREE_FROM = 512  # markets: from here ``Markets.nearest`` uses a k-d tree
+
+
 @dataclass(frozen=True)
 class Groups:
     """Members of each group (CSR) with popularity keys for weighted draws within a group."""
@@ -127,13 +131,21 @@ class Markets:
         )
 
     def nearest(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-        """Return the market nearest each point (a k-d tree on the unit sphere: the chord
-        distance orders points as the great-circle distance does)."""
-        from scipy.spatial import cKDTree  # the driver builds the world: workers never need it
+        """Return the market nearest each point: on the unit sphere the largest dot product
+        (the shortest chord) is the shortest great-circle distance. Up to ``KD_TREE_FROM``
+        markets a matrix product in blocks, which spares the start-up loading SciPy's k-d tree
+        (0.18 s); beyond, the k-d tree. Both give the same markets (tests)."""
+        markets = unit_vectors(self.latitude, self.longitude)
+        points = unit_vectors(lat, lon)
+        if markets.shape[0] >= KD_TREE_FROM:
+            from scipy.spatial import cKDTree
 
-        tree = cKDTree(unit_vectors(self.latitude, self.longitude))
-        _, index = tree.query(unit_vectors(lat, lon))
-        return np.asarray(index, dtype=np.int64)
+            return np.asarray(cKDTree(markets).query(points)[1], dtype=np.int64)
+        out = np.empty(points.shape[0], dtype=np.int64)
+        step = max(1, NEAREST_BLOCK // max(markets.shape[0], 1))
+        for i in range(0, points.shape[0], step):
+            out[i : i + step] = np.argmax(points[i : i + step] @ markets.T, axis=1)
+        return out
 
     def country_index(self, codes: pl.Series) -> np.ndarray:
         """Return each ISO code's index into ``countries`` (-1 where no merchant is there)."""

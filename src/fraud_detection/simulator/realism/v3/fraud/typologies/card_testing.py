@@ -177,8 +177,8 @@ class CardTesting(Typology):
         crew_cash = crew_merchants(ctx, CODE, plan.group[rows.episode], u)
         own = stealthy & (h.random() >= CREW_SHARE_IMITATING)
         basket = ctx.hashed("fraud.basket", ids[rows.episode], rows.row)
-        victims = victims_online_merchant(ctx, owner, u, h.random(), basket)
-        cash_merchant = np.where(own, victims, crew_cash)
+        victims_shop = victims_online_merchant(ctx, owner, u, h.random(), basket)
+        cash_merchant = np.where(own, victims_shop, crew_cash)
         merchant = np.where(test, test_merchant, cash_merchant)
         # Tests stay small at every level: micro-payments told straight, a few dollars at
         # popular merchants when imitating a first purchase.

@@ -11,17 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fraud_detection.simulator.realism.v3.world import markets as markets_module
+from fraud_detection.simulator.realism.v3.world.geo import haversine_km
 from fraud_detection.simulator.realism.v3.world.markets import Markets
-
-EARTH_KM = 6371.0
-
-
-def _great_circle_km(lat: np.ndarray, lon: np.ndarray, mlat: np.ndarray, mlon: np.ndarray):
-    """Return the (points x markets) haversine distances."""
-    p1, p2 = np.radians(lat)[:, None], np.radians(mlat)[None, :]
-    dlat, dlon = p2 - p1, np.radians(mlon)[None, :] - np.radians(lon)[:, None]
-    h = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def _nearest(mlat: np.ndarray, mlon: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -43,7 +34,7 @@ def test_the_nearest_market_is_the_closest_by_great_circle(
                    rng.uniform(-90, 90, points))  # fmt: skip
     lon = np.where(rng.random(points) < 0.5, mlon[near] + rng.normal(0, 0.3, points),
                    rng.uniform(-180, 180, points))  # fmt: skip
-    dist = _great_circle_km(lat, lon, mlat, mlon)
+    dist = haversine_km(lat[:, None], lon[:, None], mlat[None, :], mlon[None, :])
     best = dist.min(axis=1)
     with pytest.MonkeyPatch.context() as m:
         m.setattr(markets_module, "KD_TREE_FROM", 10**9)

@@ -472,9 +472,11 @@ def victims_online_merchant(
     with the largest usual ticket; else a popular online merchant of their country."""
     pop = ctx.pop
     habit = pop.customers.habits.sample(owner, u)
+    best = _online_ticket(pop, habit)
     for _ in range(BASKET_PICKS - 1):
         other = pop.customers.habits.sample(owner, basket.random())
-        habit = np.where(_online_ticket(pop, other) > _online_ticket(pop, habit), other, habit)
+        ticket = _online_ticket(pop, other)
+        habit, best = np.where(ticket > best, other, habit), np.maximum(ticket, best)
     online = mcc.ONLINE_SHARE[pop.merchants.code[habit]] >= 0.5
     popular = pop.markets.online_for(pop.customers.country[owner], u2, u)
     return np.where(online, habit, popular)

@@ -9,8 +9,16 @@ import pytest
 import yaml
 
 from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
+from fraud_detection.simulator.worldcache import WORLD_CACHE_ENV
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _worlds_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test's runs build their world (subprocesses too): a test that patches our code
+    would otherwise read a world built without its patch. test_world_cache turns it on."""
+    monkeypatch.setenv(WORLD_CACHE_ENV, "off")
 
 
 def merged(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,17 @@ import polars as pl
 import pytest
 
 from fraud_detection.simulator.config import config_from_dict
-from fraud_detection.simulator.core import config_hash, generate_dataframe, generate_to_parquet
+from fraud_detection.simulator.core import (
+    _job,
+    config_hash,
+    generate_dataframe,
+    generate_to_parquet,
+)
+from fraud_detection.simulator.engines import ChunkTask, local, run_chunk
+from fraud_detection.simulator.engines.base import InProcess
+from fraud_detection.simulator.engines.local import process_pool
 from fraud_detection.simulator.errors import ConfigError
+from fraud_detection.simulator.storage.outputs import ChunkResult, InMemory
 from tests.conftest import small_config, small_config_dict
 
 ROWS = 24_000
@@ -256,3 +265,29 @@ def test_failed_s3_run_leaves_no_parts(aws_env: dict[str, str], tmp_path: Path) 
     with pytest.raises(S3UploadError, match="no-such-bucket"):
         generate_to_parquet(cfg, today=TODAY)
     assert [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]] == []
+
+
+def test_the_driver_makes_chunks_only_while_no_worker_has_booted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made_here: list[int] = []
+
+    def run_here(task: ChunkTask) -> ChunkResult:
+        made_here.append(task.chunk.index)
+        return run_chunk(task)
+
+    monkeypatch.setattr(local, "run_chunk", run_here)  # this process's calls only
+    with _job(small_config(tmp_path, total_rows=ROWS, num_workers=2)) as job:
+        tasks = [ChunkTask(chunk, job.run, InMemory()) for chunk in job.plan]
+        expected = [r.table for r in InProcess().map(tasks)]
+        made_here.clear()
+        with process_pool(2) as pool:
+            assert isinstance(pool, local.WorkerPool)
+            assert not any(w.ready for w in pool.workers)  # spawned a moment ago
+            first = pool.submit(tasks[0]).result()
+            assert made_here == [0]  # no worker had booted: the driver made it
+            while not all(w.ready for w in pool.workers):
+                pool._pump(0.1)
+            rest = list(pool.map(tasks[1:]))
+            assert made_here == [0]  # the booted workers made every other chunk
+    assert [r.table for r in [first, *rest]] == expected

@@ -7,6 +7,7 @@
 from .config import GeneratorConfig, load_config
 from .core import (
     GenerationResult,
+    cache_world,
     generate_dataframe,
     generate_dataset,
     generate_to_parquet,
@@ -18,6 +19,7 @@ __all__ = [
     "GenerationResult",
     "GeneratorConfig",
     "__version__",
+    "cache_world",
     "generate_dataframe",
     "generate_dataset",
     "generate_to_parquet",

@@ -35,11 +35,13 @@ from .storage.outputs import ChunkResult, InMemory, Output
 from .storage.parquet import ParquetFileWriter, parquet_bytes
 from .storage.sinks import Parts, PartsTarget, Run, SingleFile, Sink
 from .storage.staging import RunStaging, StagedCatalogs
+from .worldcache import Prepared, load_cached, store_cached
 
 log = logging.getLogger("fraud_detection.simulator")
 
 __all__ = [
     "GenerationResult",
+    "cache_world",
     "config_hash",
     "generate_dataframe",
     "generate_dataset",
@@ -85,7 +87,8 @@ class _Job:
 
 @contextmanager
 def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
-    """Yield a run's job; the workers start first, so they boot while catalogs are built.
+    """Yield a run's job; the workers start first, so they boot while catalogs are built (or
+    read from the world cache). A run that succeeds caches what it built for the next.
 
     Whatever the run staged is removed after the engine has stopped (nothing writes into the
     staging any more then), however the run ends.
@@ -94,17 +97,50 @@ def _job(cfg: GeneratorConfig) -> Iterator[_Job]:
     staging = RunStaging(cfg, run_token())
     try:
         with open_engine(cfg, math.ceil(cfg.total_rows / cfg.batch_size)) as engine:
-            tables = realism.tables(cfg)
-            catalogs = StagedCatalogs(cfg, tables) if tables else None
-            world = realism.world(cfg, tables)
-            remember_world(staging.token, world)  # chunks run in this process reuse it
+            hit = load_cached(cfg)
+            prepared = hit.prepared if hit else _prepare(cfg, realism)
+            catalogs = _catalogs(cfg, prepared)
+            remember_world(staging.token, prepared.world)  # chunks run in this process reuse it
             # Workers elsewhere load the driver's world instead of building their own.
-            staged = None if engine.in_process else staging.stage_world(world)
+            staged = None
+            if not engine.in_process:
+                staged = staging.stage_world(prepared.world, hit.world_file if hit else None)
             run = RunSpec(staging.token, cfg, staged, user_agent_pool())
-            plan = realism.plan(cfg, world)
-            yield _Job(cfg, realism, plan, engine, catalogs, run, staging)
+            yield _Job(cfg, realism, prepared.plan, engine, catalogs, run, staging)
+        if hit is None:  # the run succeeded: its next run loads what it built
+            store_cached(cfg, prepared, staging.staged_world_file())
     finally:
         staging.discard()
+
+
+def _catalogs(cfg: GeneratorConfig, prepared: Prepared) -> StagedCatalogs | None:
+    """Return the run's catalogs, encoded (``prepared.encoded`` set to their bytes)."""
+    if not prepared.tables:
+        return None
+    catalogs = StagedCatalogs(cfg, prepared.tables, prepared.encoded)
+    prepared.encoded = catalogs.encoded
+    if cfg.output.format != "parquet":
+        catalogs.published  # noqa: B018 - read now: a table sink publishes them at the end
+    return catalogs
+
+
+def _prepare(cfg: GeneratorConfig, realism: Realism) -> Prepared:
+    """Return the catalogs, the world and the chunk plan, built."""
+    tables = realism.tables(cfg)
+    world = realism.world(cfg, tables)
+    return Prepared(tables, None, world, realism.plan(cfg, world))
+
+
+def cache_world(cfg: GeneratorConfig) -> bool:
+    """Store ``cfg``'s catalogs, world and chunk plan in the world cache, as its first run
+    would, so that its runs start at once (a container image's build step, a DAG's setup
+    task, a benchmark); return whether they were built (False: cached already, or the
+    cache is off). Writes nothing under ``out_dir``."""
+    if load_cached(cfg) is not None:
+        return False
+    prepared = _prepare(cfg, get_realism(cfg.realism))
+    _catalogs(cfg, prepared)
+    return store_cached(cfg, prepared, None)
 
 
 def generate_dataframe(cfg: GeneratorConfig) -> pl.DataFrame:

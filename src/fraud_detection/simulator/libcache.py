@@ -52,7 +52,7 @@ def cached_json(name: str, library: str, key: Any, derive: Callable[[], Any]) ->
     where = cache_dir()
     if where is None:
         return derive()
-    ident = json.dumps([FORMAT, __version__, library, _install(library), key])
+    ident = json.dumps([FORMAT, __version__, library, install_id(library), key])
     path = where / f"{name}-{hashlib.sha256(ident.encode()).hexdigest()[:20]}.json"
     try:
         stored = json.loads(path.read_text("utf-8"))
@@ -65,7 +65,7 @@ def cached_json(name: str, library: str, key: Any, derive: Callable[[], Any]) ->
     return value
 
 
-def _install(library: str) -> str:
+def install_id(library: str) -> str:
     """Return what identifies the installed ``library``: where its package is and when it
     was installed (an upgrade or reinstall changes both or either). Not its version from
     the package metadata: looking that up takes 0.1 s, the whole point being to save time."""

@@ -38,12 +38,18 @@ from .tasks import ChunkTask, run_chunk
 TERMINATE_GRACE_S = 2.0
 # How often the driver looks up from waiting (it is woken by results and deaths anyway).
 POLL_S = 0.5
+# What a worker sends once it has booted, before any result.
+READY = ("ready", None)
 
 
 def _serve(conn: Connection) -> None:
     """A worker's life: run the chunks the driver sends until it sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # for a pool a caller's thread started
     keep_freed_memory()
+    try:
+        conn.send(READY)  # booted (its imports done): the driver sends chunks from now on
+    except OSError:
+        return
     while True:
         try:
             task = conn.recv()
@@ -77,6 +83,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.task: int | None = None
+        self.ready = False  # booted: it said READY
 
     def death(self) -> str:
         """Return how this worker died, for the error line."""
@@ -100,7 +107,12 @@ class _Ticket:
 
 
 class WorkerPool(Engine):
-    """Chunks run in ``workers`` spawned processes, ``2 x workers`` in flight."""
+    """Chunks run in ``workers`` spawned processes, ``2 x workers`` in flight.
+
+    A worker takes chunks once it has booted (0.5-0.8 s of imports). A chunk the driver
+    waits for while no worker has booted yet, it makes itself: when the catalogs and world
+    come from the world cache, the first chunk is written before the workers are up.
+    """
 
     def __init__(self, workers: int) -> None:
         super().__init__(2 * workers)
@@ -124,8 +136,13 @@ class WorkerPool(Engine):
         return _Ticket(self, number)
 
     def wait_for(self, task: int) -> ChunkResult:
-        """Return task ``task``'s result, running the pool until it is there."""
+        """Return task ``task``'s result, running the pool until it is there (or making it
+        here, while no worker has booted)."""
+        self._pump(0)
         while task not in self._done:
+            if self._queue and self._queue[0][0] == task and not any(w.ready for w in self.workers):
+                self._done[task] = ("ok", run_chunk(self._queue.popleft()[1]))
+                break
             self._pump()
         status, value = self._done.pop(task)
         if status == "error":
@@ -137,28 +154,36 @@ class WorkerPool(Engine):
         for worker in self.workers:
             if not self._queue:
                 return
-            if worker.task is None:
+            if worker.ready and worker.task is None:
                 worker.task, args = self._queue.popleft()
                 worker.conn.send(args)
 
-    def _pump(self) -> None:
-        """Wait for a result or a death; a death raises ``WorkerDiedError``."""
+    def _pump(self, timeout: float = POLL_S) -> None:
+        """Wait up to ``timeout`` for a result, a boot or a death (which raises
+        ``WorkerDiedError``); hand out what is queued."""
         by_handle: dict[Any, _Worker] = {w.process.sentinel: w for w in self.workers}
-        by_handle.update({w.conn: w for w in self.workers if w.task is not None})
-        ready: list[Any] = wait(list(by_handle), POLL_S)
+        by_handle.update({w.conn: w for w in self.workers if w.task is not None or not w.ready})
+        ready: list[Any] = wait(list(by_handle), timeout)
         for handle in ready:
             worker = by_handle[handle]
             if handle is worker.conn:
-                try:
-                    reply: tuple[str, Any] = worker.conn.recv()
-                except (EOFError, OSError):
-                    raise WorkerDiedError(worker.death()) from None
-                assert worker.task is not None
-                self._done[worker.task] = reply
-                worker.task = None
+                self._receive(worker)
             else:
                 raise WorkerDiedError(worker.death())
         self._dispatch()
+
+    def _receive(self, worker: _Worker) -> None:
+        """Take what ``worker`` sent: that it booted, or its task's result."""
+        try:
+            reply: tuple[str, Any] = worker.conn.recv()
+        except (EOFError, OSError):
+            raise WorkerDiedError(worker.death()) from None
+        if not worker.ready:
+            worker.ready = reply == READY
+            return
+        assert worker.task is not None
+        self._done[worker.task] = reply
+        worker.task = None
 
     def close(self) -> None:
         """Ask every worker to finish; terminate those that do not within the grace time."""

@@ -15,9 +15,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import pickle
 import shutil
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,21 +71,36 @@ class RunStaging:
         end if ``staged``, else only if the run fails."""
         (self._staged if staged else self._written).append((location, list(names)))
 
-    def stage_world(self, world: Any) -> tuple[Location, str]:
+    def stage_world(self, world: Any, pickled: Path | None = None) -> tuple[Location, str]:
         """Stage the driver's world for workers in other processes; return where it is.
 
         Pickled, so a worker loads it in a few tens of milliseconds instead of rebuilding it
         from the catalogs (half a second at the shipped sizes): the very object the driver
-        planned with, so every engine's chunks see the same world.
+        planned with, so every engine's chunks see the same world. ``pickled``: the world's
+        file in the world cache, hard-linked (else copied) instead of pickled again.
         """
         name = staged(STAGED_WORLD)
         if isinstance(self.root, S3Location):
             self.track(self.root, [name], staged=True)
-            write_bytes(self.root, name, pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
-        else:  # streamed: the driver never holds a second copy of the world as bytes
-            with (self.root / name).open("wb") as file:
-                pickle.dump(world, file, protocol=pickle.HIGHEST_PROTOCOL)
+            data = None
+            if pickled is not None:
+                with contextlib.suppress(OSError):  # evicted meanwhile: pickled again
+                    data = pickled.read_bytes()
+            write_bytes(self.root, name, data or pickle.dumps(world, pickle.HIGHEST_PROTOCOL))
+            return self.root, name
+        target = self.root / name
+        if pickled is not None and _link_or_copy(pickled, target):
+            return self.root, name
+        with target.open("wb") as file:  # streamed: no second copy of the world as bytes
+            pickle.dump(world, file, protocol=pickle.HIGHEST_PROTOCOL)
         return self.root, name
+
+    def staged_world_file(self) -> Path | None:
+        """Return the local file ``stage_world`` wrote, if it did."""
+        if isinstance(self.root, S3Location):
+            return None
+        path = self.root / staged(STAGED_WORLD)
+        return path if path.is_file() else None
 
     def committed(self) -> None:
         """The dataset is committed: what this run wrote is the dataset now, not to undo."""
@@ -99,6 +116,21 @@ class RunStaging:
             remove(location, names)
         self._written.clear()
         self._staged.clear()
+
+
+def _link_or_copy(source: Path, target: Path) -> bool:
+    """Hard-link ``source`` to ``target`` (else copy it); return False if neither worked
+    (``source`` gone: another run evicted it from the cache)."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        pass
+    try:
+        shutil.copyfile(source, target)
+        return True
+    except OSError:
+        return False
 
 
 def clean_stale_staging(out_dir: Path) -> None:
@@ -133,21 +165,35 @@ class StagedCatalogs:
     Workers do not read these: they load the driver's world (``RunStaging.stage_world``).
     """
 
-    def __init__(self, cfg: GeneratorConfig, tables: Mapping[str, pl.DataFrame]) -> None:
+    def __init__(
+        self,
+        cfg: GeneratorConfig,
+        tables: Mapping[str, pl.DataFrame],
+        encoded: Mapping[str, bytes] | None = None,
+    ) -> None:
+        """``encoded``: these tables as an earlier run of the same config encoded them (the
+        world cache), else they are encoded here; ``tables`` are then read (a mapping that
+        may load them) only if a table sink asks for ``published``."""
         self.final: Location = cfg.out_dir / CATALOG_DIR
         self.files = tuple(tables)
+        self._tables, self._unit = tables, cfg.output.timestamp_unit
         c = cfg.catalog
-        unit = cfg.output.timestamp_unit
-        self.published = {name: cast_time_unit(frame, unit) for name, frame in tables.items()}
-        self._encoded = encode_tables(self.published, c.parquet_row_group_size, c.max_size_mb)
+        self.encoded = dict(encoded) if encoded is not None else encode_tables(
+            self.published, c.parquet_row_group_size, c.max_size_mb
+        )  # fmt: skip
         # What the dataset records, so a reader can tell when catalog/ no longer matches it:
         # the committed files are these very bytes.
-        self.sha256 = {n: hashlib.sha256(data).hexdigest() for n, data in self._encoded.items()}
+        self.sha256 = {n: hashlib.sha256(data).hexdigest() for n, data in self.encoded.items()}
         self.committed = False
+
+    @cached_property
+    def published(self) -> dict[str, pl.DataFrame]:
+        """The catalogs as they are published (in ``output.timestamp_unit``), by file name."""
+        return {name: cast_time_unit(frame, self._unit) for name, frame in self._tables.items()}
 
     def commit(self) -> Location:
         """Put the catalogs at ``final`` as Parquet files (replacing earlier ones); return it."""
-        for filename, data in self._encoded.items():
+        for filename, data in self.encoded.items():
             write_bytes(self.final, filename, data)
         self.committed = True
         return self.final

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
-from fraud_detection.simulator import worldcache
+from fraud_detection.simulator import core, worldcache
 from fraud_detection.simulator.config import GeneratorConfig, config_from_dict
 from fraud_detection.simulator.core import cache_world, generate_to_parquet
 from fraud_detection.simulator.errors import CatalogTooLargeError
@@ -51,6 +51,10 @@ def _dataset(out: Path, **overrides: Any) -> dict[str, Any]:
         "footer": pq.read_metadata(result.path).metadata,
         "catalogs": {p.name: p.read_bytes() for p in sorted(catalog.iterdir())},
     }
+
+
+def _never(*args: Any) -> Any:
+    raise AssertionError("built")
 
 
 def _entries(cache: Path) -> list[Path]:
@@ -90,6 +94,10 @@ def test_cache_world_prepares_a_config_without_writing_its_output(
     caplog.set_level(logging.INFO, logger="fraud_detection.simulator")
     cfg = _config(tmp_path / "out")
     assert cache_world(cfg) and not cache_world(cfg)  # built once, then found
+    with pytest.MonkeyPatch.context() as off:  # off: nothing built for nothing
+        off.setenv(worldcache.WORLD_CACHE_ENV, "off")
+        off.setattr(core, "_prepare", _never)
+        assert not cache_world(cfg)
     assert len(_entries(cache)) == 1 and not (tmp_path / "out").exists()
     caplog.clear()
     generate_to_parquet(cfg)

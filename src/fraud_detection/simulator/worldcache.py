@@ -48,7 +48,7 @@ log = logging.getLogger("fraud_detection.simulator")
 WORLD_CACHE_ENV = "FRAUD_SIMULATOR_WORLD_CACHE"
 # Raised when what an entry holds changes shape, so older entries are never read.
 FORMAT = 1
-# The worlds kept, at most (the shipped config's is about 150 MB at 1M-10M rows).
+# The worlds kept, at most (the shipped config's is about 130 MB at 1M-10M rows).
 LIMIT_BYTES = 2 * 1024**3
 WORLD_FILE, RUN_FILE, TABLES_FILE = "world.pickle", "run.pickle", "tables.pickle"
 # The libraries a world is built with: another install of one is another key (local times

@@ -142,6 +142,26 @@ def test_an_entry_that_cannot_be_read_is_built_again(
     assert _entries(cache) == [entry] and world.stat().st_size > 1000  # stored again, whole
 
 
+def test_another_file_system_copies_the_world_and_a_read_only_entry_still_loads(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="fraud_detection.simulator")
+    first = _dataset(tmp_path / "first", num_workers=2)
+
+    def cross_device(*args: Any) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    def read_only(*args: Any) -> None:
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(os, "link", cross_device)  # the staging copies the cached world
+    monkeypatch.setattr(os, "utime", read_only)  # the entry cannot be marked as used
+    again = _dataset(tmp_path / "again", num_workers=2)
+    assert HIT in caplog.text and "unreadable" not in caplog.text
+    assert_frame_equal(again["rows"], first["rows"])
+    assert len(_entries(cache)) == 1
+
+
 def test_a_failed_run_caches_nothing(tmp_path: Path, cache: Path) -> None:
     with pytest.raises(CatalogTooLargeError):
         _dataset(tmp_path, catalog={"max_size_mb": 0.01})

@@ -137,15 +137,14 @@ def load_cached(cfg: GeneratorConfig) -> Hit | None:
             names, encoded, plan = pickle.load(file)
         with (entry / WORLD_FILE).open("rb") as file:
             world = pickle.load(file)
-        os.utime(entry)  # used: the last to go
-    except Exception as exc:
+    except Exception as exc:  # truncated, removed meanwhile, another Python's: whatever it is
         log.warning("World cache entry %s unreadable (%s): building the world", entry, exc)
         shutil.rmtree(entry, ignore_errors=True)
         return None
-    log.info(
-        "Catalogs, world and chunk plan from the world cache (%.2f s): %s", time.perf_counter()
-        - start, entry,
-    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    log.info("Catalogs, world and chunk plan from the world cache (%.2f s): %s", seconds, entry)
+    with contextlib.suppress(OSError):  # a cache others keep, read-only: still a hit
+        os.utime(entry)  # used: the last to go
     tables = StoredTables(entry / TABLES_FILE, names)
     return Hit(Prepared(tables, encoded, world, plan), entry / WORLD_FILE)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,15 @@ from fraud_detection.simulator.worldcache import WORLD_CACHE_ENV
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _worlds_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test's runs build their world (subprocesses too): a test that patches our code
-    would otherwise read a world built without its patch. test_world_cache turns it on."""
-    monkeypatch.setenv(WORLD_CACHE_ENV, "off")
+@pytest.fixture(autouse=True, scope="session")
+def _worlds_built() -> Iterator[None]:
+    """Every run of the session builds its world (subprocesses and module-scoped fixtures
+    too): a test that patches our code would otherwise read a world built without its patch,
+    and the tests would fill the user's cache. test_world_cache turns it on, in a directory
+    of its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(WORLD_CACHE_ENV, "off")
+        yield
 
 
 def merged(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

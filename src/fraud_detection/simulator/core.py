@@ -35,7 +35,7 @@ from .storage.outputs import ChunkResult, InMemory, Output
 from .storage.parquet import ParquetFileWriter, parquet_bytes
 from .storage.sinks import Parts, PartsTarget, Run, SingleFile, Sink
 from .storage.staging import RunStaging, StagedCatalogs
-from .worldcache import Prepared, load_cached, store_cached, worlds_dir
+from .worldcache import Prepared, entry_for, load_cached, store_cached, worlds_dir
 
 log = logging.getLogger("fraud_detection.simulator")
 
@@ -136,7 +136,7 @@ def cache_world(cfg: GeneratorConfig) -> bool:
     would, so that its runs start at once (a container image's build step, a DAG's setup
     task, a benchmark); return whether they were built (False: cached already, or the
     cache is off). Writes nothing under ``out_dir``."""
-    if worlds_dir() is None or load_cached(cfg) is not None:
+    if worlds_dir() is None or entry_for(cfg) is not None:
         return False
     prepared = _prepare(cfg, get_realism(cfg.realism))
     _catalogs(cfg, prepared)

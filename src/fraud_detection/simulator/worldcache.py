@@ -5,7 +5,8 @@ population, the episode plan, the cards' lives, the catalogs encoded as Parquet)
 on the keys that decide the rows (``config_hash``), our code and the libraries that build
 them, nothing else, so a successful run stores them and the next run of the same config
 (another ``out_dir``, layout, format or worker count) loads them in about 0.1 s: the very
-objects the first run planned with, so its rows are the same (tested, and the golden files).
+objects the first run planned with, so its rows are the same (tests/integration/
+test_world_cache.py compares a built, a storing and a loading run byte for byte).
 
 An entry is a directory ``{cache}/worlds/{key}/``: ``world.pickle`` (what workers load; a run
 hard-links it into its staging), ``run.pickle`` (the catalogs encoded as Parquet, the chunk
@@ -41,6 +42,8 @@ from .config import GeneratorConfig
 from .libcache import cache_dir, install_id
 from .plan import ChunkPlan
 from .provenance import config_hash
+from .storage.runs import tree_size
+from .storage.staging import place_pickle
 from .version import __version__
 
 log = logging.getLogger("fraud_detection.simulator")
@@ -123,13 +126,17 @@ def cache_key(cfg: GeneratorConfig) -> str:
     return hashlib.sha256(json.dumps(ident).encode()).hexdigest()[:32]
 
 
+def entry_for(cfg: GeneratorConfig) -> Path | None:
+    """Return the directory of ``cfg``'s cache entry if there is one (None: the cache off)."""
+    root = worlds_dir()
+    entry = None if root is None else root / cache_key(cfg)
+    return entry if entry is not None and entry.is_dir() else None
+
+
 def load_cached(cfg: GeneratorConfig) -> Hit | None:
     """Return ``cfg``'s cached entry, or None (not cached, the cache off, or unreadable)."""
-    root = worlds_dir()
-    if root is None:
-        return None
-    entry = root / cache_key(cfg)
-    if not entry.is_dir():
+    entry = entry_for(cfg)
+    if entry is None:
         return None
     start = time.perf_counter()
     try:
@@ -159,12 +166,12 @@ def store_cached(cfg: GeneratorConfig, prepared: Prepared, world_file: Path | No
     tmp = root / f".{entry.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         tmp.mkdir(parents=True)
-        _put_world(prepared.world, world_file, tmp / WORLD_FILE)
+        place_pickle(prepared.world, world_file, tmp / WORLD_FILE)
         run = (tuple(prepared.tables), prepared.encoded, prepared.plan)
         for name, content in ((RUN_FILE, run), (TABLES_FILE, dict(prepared.tables))):
             with (tmp / name).open("wb") as file:
                 pickle.dump(content, file, protocol=pickle.HIGHEST_PROTOCOL)
-        size = _size(tmp)
+        size = tree_size(tmp)
         if size > LIMIT_BYTES:
             log.info("World not cached: %.0f MB is over the cache's %.0f MB", size / 1e6,
                      LIMIT_BYTES / 1e6)  # fmt: skip
@@ -184,22 +191,6 @@ def store_cached(cfg: GeneratorConfig, prepared: Prepared, world_file: Path | No
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _put_world(world: Any, pickled: Path | None, target: Path) -> None:
-    """Put the pickled ``world`` at ``target``: a hard link to ``pickled`` if possible."""
-    if pickled is not None and pickled.is_file():
-        try:
-            os.link(pickled, target)
-            return
-        except OSError:  # another file system, or links not allowed
-            pass
-    with target.open("wb") as file:
-        pickle.dump(world, file, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _size(directory: Path) -> int:
-    return sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
-
-
 def evict(root: Path, keep: Path) -> None:
     """Remove the entries used least recently until the cache holds at most ``LIMIT_BYTES``
     (never ``keep``); leftovers of runs killed while storing go after an hour."""
@@ -211,7 +202,7 @@ def evict(root: Path, keep: Path) -> None:
                 if time.time() - stat.st_mtime > 3600:
                     shutil.rmtree(path, ignore_errors=True)
                 continue
-            entries.append((stat.st_mtime, path, _size(path)))
+            entries.append((stat.st_mtime, path, tree_size(path)))
     total = sum(size for _, _, size in entries)
     for _, path, size in sorted(entries, key=lambda e: e[0]):
         if total <= LIMIT_BYTES:

@@ -88,11 +88,7 @@ class RunStaging:
                     data = pickled.read_bytes()
             write_bytes(self.root, name, data or pickle.dumps(world, pickle.HIGHEST_PROTOCOL))
             return self.root, name
-        target = self.root / name
-        if pickled is not None and _link_or_copy(pickled, target):
-            return self.root, name
-        with target.open("wb") as file:  # streamed: no second copy of the world as bytes
-            pickle.dump(world, file, protocol=pickle.HIGHEST_PROTOCOL)
+        place_pickle(world, pickled, self.root / name)
         return self.root, name
 
     def staged_world_file(self) -> Path | None:
@@ -118,19 +114,20 @@ class RunStaging:
         self._staged.clear()
 
 
-def _link_or_copy(source: Path, target: Path) -> bool:
-    """Hard-link ``source`` to ``target`` (else copy it); return False if neither worked
-    (``source`` gone: another run evicted it from the cache)."""
-    try:
-        os.link(source, target)
-        return True
-    except OSError:
-        pass
-    try:
-        shutil.copyfile(source, target)
-        return True
-    except OSError:
-        return False
+def place_pickle(obj: Any, pickled: Path | None, target: Path) -> None:
+    """Put ``obj`` pickled at ``target``: a hard link to ``pickled`` (its pickle already on
+    disk), else a copy of it (another file system), else pickled afresh (``pickled`` None or
+    gone: another run evicted it from the world cache); streamed, so no second copy of a
+    world is ever held as bytes."""
+    if pickled is not None:
+        with contextlib.suppress(OSError):
+            os.link(pickled, target)
+            return
+        with contextlib.suppress(OSError):
+            shutil.copyfile(pickled, target)
+            return
+    with target.open("wb") as file:
+        pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def clean_stale_staging(out_dir: Path) -> None:
